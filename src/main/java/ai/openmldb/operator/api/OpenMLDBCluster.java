@@ -1,0 +1,35 @@
+package ai.openmldb.operator.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** An OpenMLDB cluster: its version, ZooKeeper connection and four components. */
+@Group(OpenMLDBCluster.GROUP)
+@Version(OpenMLDBCluster.VERSION)
+@Kind("OpenMLDBCluster")
+@Plural("openmldbclusters")
+@Singular("openmldbcluster")
+@ShortNames("omc")
+@AdditionalPrinterColumn(name = "Version", jsonPath = ".spec.version", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Current", jsonPath = ".status.currentVersion", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.ready", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Progress", jsonPath = ".status.upgrade.progress", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class OpenMLDBCluster extends CustomResource<OpenMLDBClusterSpec, OpenMLDBClusterStatus>
+    implements Namespaced {
+  public static final String GROUP = "openmldb.ai";
+  public static final String VERSION = "v1alpha1";
+
+  @Override
+  protected OpenMLDBClusterStatus initStatus() {
+    return new OpenMLDBClusterStatus();
+  }
+}

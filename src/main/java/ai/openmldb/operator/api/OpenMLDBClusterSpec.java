@@ -1,0 +1,121 @@
+package ai.openmldb.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** The desired OpenMLDB cluster. Changing {@code version} rolls the cluster to it. */
+@ValidationRule(
+    value = "self.nameserver.replicas >= 1",
+    message = "spec.nameserver.replicas must be at least 1")
+@ValidationRule(
+    value = "self.tablet.replicas >= 1",
+    message = "spec.tablet.replicas must be at least 1")
+public class OpenMLDBClusterSpec {
+  /** Semantic version like 0.8.5 or 0.9.3-rc1; also the image tag. */
+  public static final String VERSION_PATTERN = "^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$";
+
+  @JsonPropertyDescription("OpenMLDB version (also the image tag). Changing it rolls the cluster.")
+  @Required
+  @Pattern(VERSION_PATTERN)
+  private String version;
+
+  @JsonPropertyDescription("Image repository and pull settings.")
+  private ImageSpec image = new ImageSpec();
+
+  @JsonPropertyDescription("ZooKeeper connection.")
+  @Required
+  private ZooKeeperSpec zookeeper;
+
+  @JsonPropertyDescription("Nameservers (one leader elected in ZooKeeper, the others stand by).")
+  @Required
+  private ComponentSpec nameserver = new ComponentSpec(2);
+
+  @JsonPropertyDescription("Tablets (hold the partition replicas).")
+  @Required
+  private TabletSpec tablet = new TabletSpec(3);
+
+  @JsonPropertyDescription("API servers (HTTP front end); 0 for none.")
+  private ComponentSpec apiserver = new ComponentSpec(1);
+
+  @JsonPropertyDescription("Task managers (offline jobs); 0 for none.")
+  private ComponentSpec taskmanager = new ComponentSpec(0);
+
+  @JsonPropertyDescription("How version changes are rolled.")
+  private UpgradeSpec upgrade = new UpgradeSpec();
+
+  public String getVersion() {
+    return version;
+  }
+
+  public void setVersion(String version) {
+    this.version = version;
+  }
+
+  public ImageSpec getImage() {
+    return image;
+  }
+
+  public void setImage(ImageSpec image) {
+    this.image = image;
+  }
+
+  public ZooKeeperSpec getZookeeper() {
+    return zookeeper;
+  }
+
+  public void setZookeeper(ZooKeeperSpec zookeeper) {
+    this.zookeeper = zookeeper;
+  }
+
+  public ComponentSpec getNameserver() {
+    return nameserver;
+  }
+
+  public void setNameserver(ComponentSpec nameserver) {
+    this.nameserver = nameserver;
+  }
+
+  public TabletSpec getTablet() {
+    return tablet;
+  }
+
+  public void setTablet(TabletSpec tablet) {
+    this.tablet = tablet;
+  }
+
+  public ComponentSpec getApiserver() {
+    return apiserver;
+  }
+
+  public void setApiserver(ComponentSpec apiserver) {
+    this.apiserver = apiserver;
+  }
+
+  public ComponentSpec getTaskmanager() {
+    return taskmanager;
+  }
+
+  public void setTaskmanager(ComponentSpec taskmanager) {
+    this.taskmanager = taskmanager;
+  }
+
+  public UpgradeSpec getUpgrade() {
+    return upgrade;
+  }
+
+  public void setUpgrade(UpgradeSpec upgrade) {
+    this.upgrade = upgrade;
+  }
+
+  /** The block of one component (never null once defaults are applied). */
+  public ComponentSpec component(Component component) {
+    return switch (component) {
+      case NAMESERVER -> nameserver;
+      case TABLET -> tablet;
+      case APISERVER -> apiserver;
+      case TASKMANAGER -> taskmanager;
+    };
+  }
+}

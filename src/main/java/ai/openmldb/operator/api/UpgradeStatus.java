@@ -1,0 +1,185 @@
+package ai.openmldb.operator.api;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The roll in progress (or the last one): plan, position and counters. */
+public class UpgradeStatus {
+  /** Version the roll started from. */
+  private String fromVersion;
+
+  /** Version the roll goes to. */
+  private String toVersion;
+
+  /** Component whose pod is being rolled. */
+  private String component;
+
+  /** Pod being rolled. */
+  private String pod;
+
+  /** Step in progress for that pod (see docs/upgrades.md). */
+  private String step;
+
+  /** When the current step started (RFC 3339). */
+  private String stepStartedAt;
+
+  /** When the roll started (RFC 3339). */
+  private String startedAt;
+
+  /** When the roll finished (RFC 3339), empty while it runs. */
+  private String finishedAt;
+
+  /** Pods the roll has to restart. */
+  private int podsTotal;
+
+  /** Pods already on the target revision. */
+  private int podsUpgraded;
+
+  /** Partition leaders moved off tablets before their restart. */
+  private int leadersMoved;
+
+  /** Partition leaders moved back after their tablet's restart. */
+  private int leadersRestored;
+
+  /** One-line summary for printer columns, e.g. '4/9 tablet-1 Restart'. */
+  private String progress;
+
+  /** Why the roll halted, if it did. */
+  private String lastError;
+
+  /** What the user should do to resume a halted roll. */
+  private String remedy;
+
+  /** Pods in the order they are rolled. */
+  private List<String> plan = new ArrayList<>();
+
+  public String getFromVersion() {
+    return fromVersion;
+  }
+
+  public void setFromVersion(String fromVersion) {
+    this.fromVersion = fromVersion;
+  }
+
+  public String getToVersion() {
+    return toVersion;
+  }
+
+  public void setToVersion(String toVersion) {
+    this.toVersion = toVersion;
+  }
+
+  public String getComponent() {
+    return component;
+  }
+
+  public void setComponent(String component) {
+    this.component = component;
+  }
+
+  public String getPod() {
+    return pod;
+  }
+
+  public void setPod(String pod) {
+    this.pod = pod;
+  }
+
+  public String getStep() {
+    return step;
+  }
+
+  public void setStep(String step) {
+    this.step = step;
+  }
+
+  public String getStepStartedAt() {
+    return stepStartedAt;
+  }
+
+  public void setStepStartedAt(String stepStartedAt) {
+    this.stepStartedAt = stepStartedAt;
+  }
+
+  public String getStartedAt() {
+    return startedAt;
+  }
+
+  public void setStartedAt(String startedAt) {
+    this.startedAt = startedAt;
+  }
+
+  public String getFinishedAt() {
+    return finishedAt;
+  }
+
+  public void setFinishedAt(String finishedAt) {
+    this.finishedAt = finishedAt;
+  }
+
+  public int getPodsTotal() {
+    return podsTotal;
+  }
+
+  public void setPodsTotal(int podsTotal) {
+    this.podsTotal = podsTotal;
+  }
+
+  public int getPodsUpgraded() {
+    return podsUpgraded;
+  }
+
+  public void setPodsUpgraded(int podsUpgraded) {
+    this.podsUpgraded = podsUpgraded;
+  }
+
+  public int getLeadersMoved() {
+    return leadersMoved;
+  }
+
+  public void setLeadersMoved(int leadersMoved) {
+    this.leadersMoved = leadersMoved;
+  }
+
+  public int getLeadersRestored() {
+    return leadersRestored;
+  }
+
+  public void setLeadersRestored(int leadersRestored) {
+    this.leadersRestored = leadersRestored;
+  }
+
+  public String getProgress() {
+    return progress;
+  }
+
+  public void setProgress(String progress) {
+    this.progress = progress;
+  }
+
+  public String getLastError() {
+    return lastError;
+  }
+
+  public void setLastError(String lastError) {
+    this.lastError = lastError;
+  }
+
+  public String getRemedy() {
+    return remedy;
+  }
+
+  public void setRemedy(String remedy) {
+    this.remedy = remedy;
+  }
+
+  public List<String> getPlan() {
+    return plan;
+  }
+
+  public void setPlan(List<String> plan) {
+    this.plan = plan;
+  }
+
+
+}
