@@ -1,27 +1,226 @@
 package ai.openmldb.operator.openmldb;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What ZooKeeper says about one OpenMLDB cluster (under its {@code zk_root_path}), kept current
- * by Curator caches rather than polling: the nameserver leader, the live tablets, name mapping.
+ * by Curator caches (ZooKeeper watches) rather than polling: the nameserver leader, the live
+ * tablets and the {@code use_name} mapping from server names to real addresses.
+ *
+ * <p>Paths (openmldb-protocol.md §1): {@code <root>/leader/lock_request<seq>} (first in sorted
+ * order holds the lock; value = the nameserver's name), {@code <root>/nodes/<name>} (one
+ * ephemeral node per live tablet; value {@code startup_<name>} after a process start, {@code
+ * <name>} after a ZooKeeper reconnect), {@code <root>/map/names/<name>} (name → {@code ip:port}).
  */
-public final class ClusterView {
-  // API skeleton agreed between the parts; the implementation lands with the simulated world.
+public final class ClusterView implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
+  static final String LOCK_PREFIX = "lock_request";
+  static final String STARTUP_PREFIX = "startup_";
+
+  private final CuratorFramework zk;
+  private final String root;
+  private final CuratorCache leaderCache;
+  private final CuratorCache nodesCache;
+  private final CuratorCache namesCache;
+  private final AtomicInteger initialized = new AtomicInteger();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private volatile boolean started;
+
+  public ClusterView(CuratorFramework zk, String rootPath) {
+    this.zk = zk;
+    this.root = normalize(rootPath);
+    this.leaderCache = CuratorCache.build(zk, leaderPath());
+    this.nodesCache = CuratorCache.build(zk, nodesPath());
+    this.namesCache = CuratorCache.build(zk, namesPath());
+    for (CuratorCache cache : List.of(leaderCache, nodesCache, namesCache)) {
+      cache
+          .listenable()
+          .addListener(
+              CuratorCacheListener.builder()
+                  .forAll((type, oldData, data) -> fire())
+                  .forInitialized(
+                      () -> {
+                        initialized.incrementAndGet();
+                        fire();
+                      })
+                  .build());
+    }
+  }
+
+  static String normalize(String rootPath) {
+    String r = rootPath == null ? "" : rootPath.trim();
+    while (r.endsWith("/")) {
+      r = r.substring(0, r.length() - 1);
+    }
+    if (!r.startsWith("/")) {
+      r = "/" + r;
+    }
+    return r;
+  }
+
+  /** Starts the caches; returns at once (the caches fill in the background once connected). */
+  public synchronized void start() {
+    if (!started) {
+      started = true;
+      leaderCache.start();
+      nodesCache.start();
+      namesCache.start();
+    }
+  }
+
+  /** True once every cache has loaded its first full picture from ZooKeeper. */
+  public boolean initialized() {
+    return initialized.get() >= 3;
+  }
+
+  public String rootPath() {
+    return root;
+  }
+
+  public String leaderPath() {
+    return root + "/leader";
+  }
+
+  public String nodesPath() {
+    return root + "/nodes";
+  }
+
+  public String namesPath() {
+    return root + "/map/names";
+  }
+
+  /** Called (on a Curator thread; keep it short) whenever the leader, tablets or names change. */
+  public void addListener(Runnable onChange) {
+    listeners.add(onChange);
+  }
+
+  public void removeListener(Runnable onChange) {
+    listeners.remove(onChange);
+  }
+
+  private void fire() {
+    for (Runnable r : listeners) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        LOG.warn("cluster view listener failed", e);
+      }
+    }
+  }
 
   /** Name of the nameserver holding the leader lock (first {@code leader/lock_request*} child). */
   public Optional<String> nameserverLeader() {
-    throw new UnsupportedOperationException("not implemented");
+    return nameservers().stream().findFirst();
+  }
+
+  /** Every nameserver waiting on the lock, in lock order (the first is the leader). */
+  public List<String> nameservers() {
+    List<String> out = new ArrayList<>();
+    children(leaderCache, leaderPath()).entrySet().stream()
+        .filter(e -> e.getKey().startsWith(LOCK_PREFIX))
+        .sorted(Map.Entry.comparingByKey(Comparator.naturalOrder()))
+        .forEach(e -> out.add(e.getValue()));
+    return out;
+  }
+
+  /**
+   * Reads the leader straight from ZooKeeper (not the cache): used after a nameserver answered
+   * "not leader", when the cache may not have seen the change yet. Blocks for one ZooKeeper read.
+   */
+  public Optional<String> readNameserverLeader() {
+    try {
+      List<String> children = new ArrayList<>(zk.getChildren().forPath(leaderPath()));
+      children.removeIf(c -> !c.startsWith(LOCK_PREFIX));
+      children.sort(Comparator.naturalOrder());
+      for (String c : children) {
+        try {
+          return Optional.of(
+              new String(zk.getData().forPath(leaderPath() + "/" + c), StandardCharsets.UTF_8));
+        } catch (org.apache.zookeeper.KeeperException.NoNodeException gone) {
+          // the holder just went away; the next child is the new holder
+        }
+      }
+      return Optional.empty();
+    } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
+      return Optional.empty();
+    } catch (Exception e) {
+      throw new ZooKeeperUnavailableException(
+          "cannot read " + leaderPath() + ": " + e.getMessage(), e);
+    }
   }
 
   /** Names registered under {@code <root>/nodes}: the live tablets. */
   public Set<String> liveTablets() {
-    throw new UnsupportedOperationException("not implemented");
+    return new TreeSet<>(children(nodesCache, nodesPath()).keySet());
+  }
+
+  /** The registration value of a live tablet ({@code startup_<name>} or {@code <name>}). */
+  public Optional<String> tabletRegistration(String name) {
+    return Optional.ofNullable(children(nodesCache, nodesPath()).get(name));
+  }
+
+  /**
+   * True when a live tablet registered as a fresh process start ({@code startup_} value) rather
+   * than after a ZooKeeper reconnect: OpenMLDB treats the two differently.
+   */
+  public boolean registeredAfterStartup(String name) {
+    return tabletRegistration(name).map(v -> v.startsWith(STARTUP_PREFIX)).orElse(false);
+  }
+
+  /** Czxid-based identity of a tablet's registration: changes on every re-registration. */
+  public Optional<Long> registrationId(String name) {
+    return nodesCache
+        .get(nodesPath() + "/" + name)
+        .map(d -> d.getStat() == null ? 0L : d.getStat().getCzxid());
   }
 
   /** Real {@code host:port} of a server name via {@code <root>/map/names}, else the name. */
   public String resolve(String name) {
-    throw new UnsupportedOperationException("not implemented");
+    return namesCache
+        .get(namesPath() + "/" + name)
+        .map(ChildData::getData)
+        .filter(d -> d != null && d.length > 0)
+        .map(d -> new String(d, StandardCharsets.UTF_8))
+        .orElse(name);
+  }
+
+  /** Direct children of a cached path with their values. */
+  private static Map<String, String> children(CuratorCache cache, String parent) {
+    Map<String, String> out = new TreeMap<>();
+    String prefix = parent + "/";
+    cache.stream()
+        .filter(d -> d.getPath().startsWith(prefix))
+        .forEach(
+            d -> {
+              String rest = d.getPath().substring(prefix.length());
+              if (!rest.isEmpty() && rest.indexOf('/') < 0) {
+                byte[] data = d.getData();
+                out.put(rest, data == null ? "" : new String(data, StandardCharsets.UTF_8));
+              }
+            });
+    return out;
+  }
+
+  @Override
+  public void close() {
+    leaderCache.close();
+    nodesCache.close();
+    namesCache.close();
   }
 }

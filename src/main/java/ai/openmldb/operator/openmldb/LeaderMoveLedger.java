@@ -1,42 +1,194 @@
 package ai.openmldb.operator.openmldb;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 
 /**
- * The operator's own record, in a znode outside OpenMLDB's paths, of the leaders it moved and the
+ * The operator's own record, in a znode outside OpenMLDB's paths (by default {@code
+ * /openmldb-operator/<namespace>/<cluster>/ledger}), of the leaders it moved and the
  * auto-failover setting it found, so a restarted operator (or a halted roll) can put them back.
+ *
+ * <p>The znode holds one JSON document. Every change is a read-modify-write guarded by the znode
+ * version (compare-and-set): two operator replicas, or a stale one, cannot overwrite each other's
+ * entries. Calls are synchronous ZooKeeper operations; they fail fast with {@link
+ * ZooKeeperUnavailableException} when the session is not connected instead of blocking.
  */
 public final class LeaderMoveLedger {
-  // API skeleton agreed between the parts; the implementation lands with the simulated world.
+  private static final int MAX_ATTEMPTS = 10;
+
+  private final CuratorFramework zk;
+  private final String path;
+
+  public LeaderMoveLedger(CuratorFramework zk, String path) {
+    this.zk = zk;
+    this.path = ClusterView.normalize(path);
+  }
+
+  /** The default path of a cluster's ledger. */
+  public static String defaultPath(String namespace, String cluster) {
+    return "/openmldb-operator/" + namespace + "/" + cluster + "/ledger";
+  }
+
+  public String path() {
+    return path;
+  }
+
+  /** The document stored in the znode. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Document(Boolean originalAutoFailover, Map<String, List<LedgerEntry>> tablets) {
+    public Document {
+      tablets = tablets == null ? new TreeMap<>() : new TreeMap<>(tablets);
+    }
+
+    static Document empty() {
+      return new Document(null, Map.of());
+    }
+  }
+
+  /** The whole document as stored now (empty if the znode does not exist). */
+  public Document read() {
+    return load(null);
+  }
 
   /** The auto-failover setting found before the roll turned it off; empty if not recorded. */
   public Optional<Boolean> originalAutoFailover() {
-    throw new UnsupportedOperationException("not implemented");
+    return Optional.ofNullable(read().originalAutoFailover());
   }
 
   /** Records the original auto-failover setting (only the first call of a roll writes it). */
   public void recordOriginalAutoFailover(boolean on) {
-    throw new UnsupportedOperationException("not implemented");
+    update(d -> d.originalAutoFailover() != null ? d : new Document(on, d.tablets()));
   }
 
   /** Entries recorded for one tablet. */
   public List<LedgerEntry> entries(String tablet) {
-    throw new UnsupportedOperationException("not implemented");
+    return List.copyOf(read().tablets().getOrDefault(tablet, List.of()));
+  }
+
+  /** Every tablet with entries. */
+  public Map<String, List<LedgerEntry>> allEntries() {
+    return read().tablets();
   }
 
   /** Replaces the entries of one tablet (compare-and-set on the znode version). */
   public void putEntries(String tablet, List<LedgerEntry> entries) {
-    throw new UnsupportedOperationException("not implemented");
+    update(
+        d -> {
+          Map<String, List<LedgerEntry>> t = new TreeMap<>(d.tablets());
+          t.put(tablet, List.copyOf(entries));
+          return new Document(d.originalAutoFailover(), t);
+        });
   }
 
   /** Drops the entries of one tablet once its leaders are back. */
   public void clearTablet(String tablet) {
-    throw new UnsupportedOperationException("not implemented");
+    update(
+        d -> {
+          Map<String, List<LedgerEntry>> t = new TreeMap<>(d.tablets());
+          t.remove(tablet);
+          return new Document(d.originalAutoFailover(), t);
+        });
   }
 
   /** Deletes the whole ledger at the end of a roll. */
   public void clear() {
-    throw new UnsupportedOperationException("not implemented");
+    requireConnected();
+    try {
+      zk.delete().forPath(path);
+    } catch (KeeperException.NoNodeException gone) {
+      // already clear
+    } catch (Exception e) {
+      throw unavailable("delete", e);
+    }
+  }
+
+  /**
+   * Applies {@code change} with compare-and-set: reads the document and its version, writes the
+   * result only if the version is unchanged, retries on a concurrent change.
+   */
+  public Document update(UnaryOperator<Document> change) {
+    requireConnected();
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      Stat stat = new Stat();
+      Document current = load(stat);
+      Document next = change.apply(current);
+      byte[] bytes = serialize(next);
+      try {
+        if (stat.getVersion() < 0) {
+          zk.create().creatingParentsIfNeeded().forPath(path, bytes);
+        } else {
+          zk.setData().withVersion(stat.getVersion()).forPath(path, bytes);
+        }
+        return next;
+      } catch (KeeperException.BadVersionException
+          | KeeperException.NodeExistsException
+          | KeeperException.NoNodeException raced) {
+        // someone else changed the ledger between our read and write: read again
+      } catch (Exception e) {
+        throw unavailable("write", e);
+      }
+    }
+    throw new OpenMLDBException(
+        "ledger " + path + " changed concurrently " + MAX_ATTEMPTS + " times; giving up", null);
+  }
+
+  private Document load(Stat stat) {
+    requireConnected();
+    byte[] bytes;
+    try {
+      bytes = stat == null ? zk.getData().forPath(path) : zk.getData().storingStatIn(stat).forPath(path);
+    } catch (KeeperException.NoNodeException e) {
+      if (stat != null) {
+        stat.setVersion(-1);
+      }
+      return Document.empty();
+    } catch (Exception e) {
+      throw unavailable("read", e);
+    }
+    if (bytes == null || bytes.length == 0) {
+      return Document.empty();
+    }
+    try {
+      return ProtoJson.MAPPER.readValue(bytes, new TypeReference<Document>() {});
+    } catch (IOException e) {
+      throw new OpenMLDBException("ledger " + path + " holds unreadable JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] serialize(Document d) {
+    try {
+      return ProtoJson.MAPPER.writeValueAsBytes(d);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void requireConnected() {
+    if (!zk.getZookeeperClient().isConnected()) {
+      throw new ZooKeeperUnavailableException(
+          "ZooKeeper not connected; ledger " + path + " unavailable", null);
+    }
+  }
+
+  private ZooKeeperUnavailableException unavailable(String what, Exception e) {
+    return new ZooKeeperUnavailableException(
+        "cannot " + what + " ledger " + path + ": " + NameserverClient.describe(e), e);
+  }
+
+  /** Entries of all tablets as one list (for status and logs). */
+  public List<LedgerEntry> flatten() {
+    List<LedgerEntry> out = new ArrayList<>();
+    read().tablets().values().forEach(out::addAll);
+    return out;
   }
 }
