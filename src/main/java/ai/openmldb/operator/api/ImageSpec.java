@@ -3,14 +3,21 @@ package ai.openmldb.operator.api;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Where the OpenMLDB image comes from; the tag is always {@code spec.version}. */
 public class ImageSpec {
+  public static final String REPOSITORY_PATTERN =
+      "^[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*((:[0-9]{1,5})?/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$";
+
   @JsonPropertyDescription("Image repository; the tag is spec.version.")
   @Default("4pdosc/openmldb-online")
-  @Pattern("^[a-z0-9]+([._/:-][a-z0-9]+)*$")
+  // Registry host (optionally with a port), then path components; no tag or digest (the tag is
+  // spec.version), which the earlier pattern let through as "repo:tag".
+  @Pattern(REPOSITORY_PATTERN)
+  @Size(max = 255)
   private String repository = "4pdosc/openmldb-online";
 
   @JsonPropertyDescription("Image pull policy.")

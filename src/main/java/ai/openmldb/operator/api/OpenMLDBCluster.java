@@ -1,6 +1,7 @@
 package ai.openmldb.operator.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -23,10 +24,17 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.ready", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Progress", jsonPath = ".status.upgrade.progress", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+// Workload names are <cluster>-taskmanager (StatefulSet, Service): a StatefulSet's pods carry the
+// label controller-revision-hash=<statefulset>-<10 chars>, which must fit in 63 characters.
+@ValidationRule(
+    value = "self.metadata.name.size() <= " + OpenMLDBCluster.MAX_NAME_LENGTH,
+    message = "metadata.name: at most 40 characters (the StatefulSet and Service names derive from it)")
 public class OpenMLDBCluster extends CustomResource<OpenMLDBClusterSpec, OpenMLDBClusterStatus>
     implements Namespaced {
   public static final String GROUP = "openmldb.ai";
   public static final String VERSION = "v1alpha1";
+  /** 63 - len("-taskmanager") - len("-") - 10 (revision hash). */
+  public static final int MAX_NAME_LENGTH = 40;
 
   @Override
   protected OpenMLDBClusterStatus initStatus() {

@@ -3,15 +3,30 @@ package ai.openmldb.operator.api;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** The desired OpenMLDB cluster. Changing {@code version} rolls the cluster to it. */
 @ValidationRule(
     value = "self.nameserver.replicas >= 1",
-    message = "spec.nameserver.replicas must be at least 1")
+    message = "spec.nameserver.replicas must be at least 1",
+    fieldPath = ".nameserver.replicas")
 @ValidationRule(
     value = "self.tablet.replicas >= 1",
-    message = "spec.tablet.replicas must be at least 1")
+    message = "spec.tablet.replicas must be at least 1",
+    fieldPath = ".tablet.replicas")
+// A roll to an older minor/major version is not supported by OpenMLDB's storage format in general:
+// refuse it at admission unless the user says they know (spec.upgrade.allowDowngrade). Only the
+// major and minor numbers are compared; patch downgrades are allowed.
+@ValidationRule(
+    value = "(has(self.upgrade) && has(self.upgrade.allowDowngrade) && self.upgrade.allowDowngrade)"
+        + " || int(self.version.split('.')[0]) > int(oldSelf.version.split('.')[0])"
+        + " || (int(self.version.split('.')[0]) == int(oldSelf.version.split('.')[0])"
+        + " && int(self.version.split('.')[1]) >= int(oldSelf.version.split('.')[1]))",
+    message = "spec.version: downgrading to an older minor or major version is refused;"
+        + " set it back, or set spec.upgrade.allowDowngrade: true if you really mean it",
+    fieldPath = ".version",
+    reason = "FieldValueForbidden")
 public class OpenMLDBClusterSpec {
   /** Semantic version like 0.8.5 or 0.9.3-rc1; also the image tag. */
   public static final String VERSION_PATTERN = "^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$";
@@ -19,6 +34,7 @@ public class OpenMLDBClusterSpec {
   @JsonPropertyDescription("OpenMLDB version (also the image tag). Changing it rolls the cluster.")
   @Required
   @Pattern(VERSION_PATTERN)
+  @Size(max = 64)
   private String version;
 
   @JsonPropertyDescription("Image repository and pull settings.")

@@ -7,6 +7,9 @@ import io.fabric8.generator.annotation.Min;
 
 /** How the operator rolls a version change. */
 public class UpgradeSpec {
+  /** A week: longer timeouts are typos, and would overflow when turned into milliseconds. */
+  public static final int MAX_TIMEOUT_SECONDS = 604800;
+
   @JsonPropertyDescription("Pause the roll between steps; nothing disruptive starts while true.")
   @Default("false")
   private Boolean paused = false;
@@ -25,16 +28,19 @@ public class UpgradeSpec {
   @JsonPropertyDescription("Seconds a restarted pod may take to become ready and register.")
   @Default("600")
   @Min(1)
+  @Max(MAX_TIMEOUT_SECONDS)
   private Integer podReadyTimeoutSeconds = 600;
 
   @JsonPropertyDescription("Seconds moving the leaders off (or back onto) one tablet may take.")
   @Default("600")
   @Min(1)
+  @Max(MAX_TIMEOUT_SECONDS)
   private Integer leaderMoveTimeoutSeconds = 600;
 
   @JsonPropertyDescription("Seconds a restarted tablet's replicas may take to be alive and caught up.")
   @Default("1800")
   @Min(1)
+  @Max(MAX_TIMEOUT_SECONDS)
   private Integer catchUpTimeoutSeconds = 1800;
 
   @JsonPropertyDescription("Allow a version change to an older minor or major version.")

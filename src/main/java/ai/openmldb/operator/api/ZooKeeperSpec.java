@@ -6,17 +6,34 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** The ZooKeeper ensemble OpenMLDB registers in, and the operator reads. */
 public class ZooKeeperSpec {
+  /** A Kubernetes object name (RFC 1123 subdomain). */
+  public static final String DNS_SUBDOMAIN =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
   @JsonPropertyDescription("Connect string: host:port[,host:port...] (OpenMLDB's --zk_cluster).")
   @Required
   @Pattern("^[A-Za-z0-9.-]+:[0-9]{1,5}(,[A-Za-z0-9.-]+:[0-9]{1,5})*$")
+  @Size(max = 1024)
   private String cluster;
 
   @JsonPropertyDescription("Root path of this OpenMLDB cluster in ZooKeeper (OpenMLDB's --zk_root_path).")
   @Required
-  @Pattern("^(/[A-Za-z0-9_.-]+)+$")
+  // Every segment needs a character other than '.': ZooKeeper refuses "." and ".." segments.
+  @Pattern("^(/[A-Za-z0-9_.-]*[A-Za-z0-9_-][A-Za-z0-9_.-]*)+$")
+  @Size(max = 256)
+  @ValidationRule(
+      value = "self != '/zookeeper' && !self.startsWith('/zookeeper/')",
+      message = "spec.zookeeper.rootPath: /zookeeper is ZooKeeper's own tree; use a path such as /openmldb")
+  // Moving a running cluster to another root path would start an empty cluster beside the old one.
+  @ValidationRule(
+      value = "self == oldSelf",
+      message = "spec.zookeeper.rootPath cannot be changed on an existing cluster; set it back",
+      reason = "FieldValueForbidden")
   private String rootPath;
 
   @JsonPropertyDescription("ZooKeeper session timeout in milliseconds (OpenMLDB's --zk_session_timeout).")
@@ -27,6 +44,8 @@ public class ZooKeeperSpec {
 
   @JsonPropertyDescription(
       "Optional Secret holding ZooKeeper digest credentials under the key 'auth' (user:password).")
+  @Pattern(DNS_SUBDOMAIN)
+  @Size(max = 253)
   private String authSecretName;
 
   public String getCluster() {
