@@ -1,0 +1,66 @@
+package ai.openmldb.operator.upgrade;
+
+import ai.openmldb.operator.upgrade.UpgradeDecision.DeletePod;
+import ai.openmldb.operator.upgrade.UpgradeDecision.Done;
+import ai.openmldb.operator.upgrade.UpgradeDecision.FenceLeaders;
+import ai.openmldb.operator.upgrade.UpgradeDecision.Halt;
+import ai.openmldb.operator.upgrade.UpgradeDecision.Idle;
+import ai.openmldb.operator.upgrade.UpgradeDecision.Resume;
+import ai.openmldb.operator.upgrade.UpgradeDecision.StartRoll;
+import ai.openmldb.operator.upgrade.UpgradeDecision.UnfenceLeaders;
+import ai.openmldb.operator.upgrade.UpgradeDecision.Wait;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The intent to record in status before a decision is carried out (pure). Recording first is what
+ * lets a restarted operator finish the step: the deletion of a pod instance is issued once, a
+ * fence wave's age is known, and a step's watchdog survives restarts.
+ */
+public final class IntentUpdate {
+  private IntentUpdate() {}
+
+  /**
+   * @param retryAnnotation the current {@code openmldb.ai/retry} value, remembered when the roll
+   *     starts or halts so that only a later change means "retry"
+   */
+  public static UpgradeIntent before(
+      UpgradeIntent intent, UpgradeDecision decision, Instant now, String retryAnnotation) {
+    if (decision instanceof Idle) {
+      return intent;
+    }
+    if (decision instanceof StartRoll s) {
+      return UpgradeIntent.started(s.toVersion(), s.opBaseline(), now)
+          .withRetryToken(retryAnnotation);
+    }
+    if (decision instanceof Resume r) {
+      return intent.withHalted(false).withLastProgressAt(now).withFencedAt(null)
+          .withRetryToken(r.retryToken());
+    }
+    Position pos = decision.position();
+    if (pos.step() == Step.Halted) {
+      return intent; // staying halted: keep the position the roll halted at
+    }
+    boolean moved = !pos.samePodAndStep(intent.pod(), intent.step());
+    UpgradeIntent next = moved
+        ? intent.withPosition(pos.pod(), pos.step()).withLastProgressAt(now)
+        : intent;
+    if (decision instanceof Wait || decision instanceof Halt) {
+      return next;
+    }
+    if (decision instanceof UnfenceLeaders u) {
+      return u.sticky() ? next.withHalted(true).withRetryToken(retryAnnotation) : next;
+    }
+    next = next.withLastProgressAt(now);
+    if (decision instanceof FenceLeaders) {
+      next = next.withFencedAt(now);
+    }
+    if (decision instanceof DeletePod d && !Objects.equals(d.uid(), intent.deletedPodUid())) {
+      next = next.withDeletedPodUid(d.uid());
+    }
+    if (decision instanceof Done) {
+      next = next.withFinished(true);
+    }
+    return next;
+  }
+}
