@@ -242,7 +242,8 @@ final class KubeletSimulator {
     }
     Map<String, String> flags = new LinkedHashMap<>();
     Map<String, String> data = cm.getData() == null ? Map.of() : new TreeMap<>(cm.getData());
-    data.values().forEach(text -> flags.putAll(FlagsFile.parse(text, variables)));
+    data.forEach((key, text) -> flags.putAll(key.endsWith(".properties")
+        ? FlagsFile.parseProperties(text, variables) : FlagsFile.parse(text, variables)));
     List<String> tokens = new ArrayList<>();
     if (container.getCommand() != null) {
       tokens.addAll(container.getCommand());
@@ -250,7 +251,9 @@ final class KubeletSimulator {
     if (container.getArgs() != null) {
       tokens.addAll(container.getArgs());
     }
-    tokens.forEach(t -> FlagsFile.putFlag(flags, t, variables));
+    // Only "--name=value" tokens: "-c" of "bash -c <script>" is not an OpenMLDB flag.
+    tokens.stream().filter(t -> t.startsWith("--"))
+        .forEach(t -> FlagsFile.putFlag(flags, t, variables));
     return flags;
   }
 
