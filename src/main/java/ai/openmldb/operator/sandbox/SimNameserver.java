@@ -1,0 +1,244 @@
+package ai.openmldb.operator.sandbox;
+
+import ai.openmldb.operator.openmldb.ProtoJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A simulated nameserver: waits on OpenMLDB's leader lock ({@code <root>/leader/lock_request*},
+ * ephemeral sequential, value = its endpoint; the first child in sorted order leads), publishes
+ * {@code map/names/<endpoint>}, serves {@code /NameServer/<Method>} over HTTP (non-leaders answer
+ * 300), and, while leader, watches {@code <root>/nodes} to drive tablet offline/online handling.
+ */
+final class SimNameserver extends SimProcess {
+  private static final Logger LOG = LoggerFactory.getLogger(SimNameserver.class);
+
+  private final boolean autoFailoverFlag;
+  private final NameserverRpcs rpcs;
+  private volatile SimHttpServer http;
+  private volatile String lockNode;
+  private volatile CuratorCache leaderCache;
+  private volatile CuratorCache nodesCache;
+  private volatile boolean leader;
+  private volatile boolean ready;
+
+  SimNameserver(SimulatedOpenMLDB runtime, SimulatedCluster cluster, PodProcessSpecView spec,
+      String endpoint, boolean autoFailoverFlag) {
+    super(runtime, cluster, spec, endpoint);
+    this.autoFailoverFlag = autoFailoverFlag;
+    this.rpcs = new NameserverRpcs(cluster);
+  }
+
+  @Override
+  void boot() throws Exception {
+    http = new SimHttpServer("NameServer", "openmldb.nameserver.NameServer", this::handle,
+        cluster::nameserverUnreachable, runtime.httpExecutor());
+    putName(http.address());
+    zk.getConnectionStateListenable().addListener((c, s) -> {
+      if (s == ConnectionState.LOST || s == ConnectionState.SUSPENDED) {
+        events.execute(this::loseLeadership);
+      } else if (s == ConnectionState.RECONNECTED) {
+        events.execute(() -> {
+          ensureLock();
+          evaluate();
+        });
+      }
+    });
+    ensureLock();
+    cluster.nameserverStarted(this);
+    leaderCache = CuratorCache.build(zk, cluster.root + "/leader");
+    leaderCache.listenable().addListener(
+        CuratorCacheListener.builder().forAll((t, o, n) -> events.execute(this::evaluate)).build());
+    leaderCache.start();
+    ready = true;
+    evaluate();
+  }
+
+  private void ensureLock() {
+    if (stopped) {
+      return;
+    }
+    try {
+      if (lockNode != null
+          && zk.checkExists().forPath(cluster.root + "/leader/" + lockNode) != null) {
+        return;
+      }
+      String path = zk.create().creatingParentContainersIfNeeded()
+          .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+          .forPath(cluster.root + "/leader/lock_request",
+              endpoint.getBytes(StandardCharsets.UTF_8));
+      lockNode = ZKPaths.getNodeFromPath(path);
+    } catch (Exception e) {
+      LOG.debug("{}: cannot create lock node: {}", endpoint, e.toString());
+    }
+  }
+
+  /** Leads when its lock node is the first child in sorted order. */
+  private void evaluate() {
+    if (stopped || lockNode == null) {
+      return;
+    }
+    try {
+      List<String> children = new ArrayList<>(zk.getChildren().forPath(cluster.root + "/leader"));
+      children.removeIf(c -> !c.startsWith("lock_request"));
+      children.sort(null);
+      boolean first = !children.isEmpty() && children.get(0).equals(lockNode);
+      if (first && !leader) {
+        becomeLeader();
+      } else if (!first && leader) {
+        loseLeadership();
+      }
+    } catch (Exception e) {
+      LOG.debug("{}: cannot evaluate leadership: {}", endpoint, e.toString());
+    }
+  }
+
+  private void becomeLeader() throws Exception {
+    boolean af = autoFailoverFlag;
+    String afPath = cluster.root + "/config/auto_failover";
+    if (zk.checkExists().forPath(afPath) != null) {
+      // once confset wrote it, the znode overrides the flag
+      af = Boolean.parseBoolean(new String(zk.getData().forPath(afPath), StandardCharsets.UTF_8));
+    }
+    leader = true;
+    cluster.leadershipGained(this, af);
+    CuratorCache nodes = CuratorCache.build(zk, cluster.root + "/nodes");
+    String prefix = cluster.root + "/nodes/";
+    nodes.listenable().addListener(CuratorCacheListener.builder()
+        .forCreates(d -> {
+          if (leader && d.getPath().startsWith(prefix)) {
+            cluster.tabletNodeAdded(d.getPath().substring(prefix.length()), value(d));
+          }
+        })
+        .forDeletes(d -> {
+          if (leader && d.getPath().startsWith(prefix)) {
+            cluster.tabletNodeRemoved(d.getPath().substring(prefix.length()));
+          }
+        })
+        .forInitialized(() -> {
+          Map<String, String> now = new TreeMap<>();
+          nodes.stream().filter(d -> d.getPath().startsWith(prefix))
+              .forEach(d -> now.put(d.getPath().substring(prefix.length()), value(d)));
+          if (leader) {
+            cluster.tabletsSynced(now);
+          }
+        })
+        .build());
+    nodesCache = nodes;
+    nodes.start();
+  }
+
+  private static String value(ChildData d) {
+    return d.getData() == null ? "" : new String(d.getData(), StandardCharsets.UTF_8);
+  }
+
+  private void loseLeadership() {
+    if (!leader) {
+      return;
+    }
+    leader = false;
+    cluster.leadershipLost(this);
+    CuratorCache n = nodesCache;
+    nodesCache = null;
+    if (n != null) {
+      n.close();
+    }
+  }
+
+  /** One RPC: non-leaders answer 300; the call log records every call in order. */
+  private ObjectNode handle(String method, JsonNode request) {
+    synchronized (cluster) {
+      ObjectNode resp;
+      if (!cluster.isLeader(endpoint) || cluster.takeNotLeaderAnswer()) {
+        resp = NameserverRpcs.general(NameserverRpcs.NOT_LEADER, "nameserver is not leader");
+      } else if (method.equals("ConfSet")) {
+        resp = confSet(request);
+      } else {
+        resp = rpcs.handle(method, request);
+      }
+      cluster.recordCall(new RpcCall(Instant.now(), endpoint, method, request,
+          resp == null ? -1 : ProtoJson.int32(resp, "code")));
+      return resp;
+    }
+  }
+
+  /** ConfSet accepts only auto_failover; the value is persisted at {@code config/auto_failover}. */
+  private ObjectNode confSet(JsonNode request) {
+    JsonNode conf = request.path("conf");
+    String key = ProtoJson.text(conf, "key");
+    String value = ProtoJson.text(conf, "value").toLowerCase();
+    if (!key.equals("auto_failover")) {
+      return NameserverRpcs.general(NameserverRpcs.INVALID_PARAMETER, "invalid key " + key);
+    }
+    if (!value.equals("true") && !value.equals("false")) {
+      return NameserverRpcs.general(NameserverRpcs.INVALID_PARAMETER, "invalid value " + value);
+    }
+    String path = cluster.root + "/config/auto_failover";
+    byte[] data = value.getBytes(StandardCharsets.UTF_8);
+    try {
+      if (zk.checkExists().forPath(path) == null) {
+        zk.create().creatingParentsIfNeeded().forPath(path, data);
+      } else {
+        zk.setData().forPath(path, data);
+      }
+    } catch (KeeperException.NodeExistsException raced) {
+      try {
+        zk.setData().forPath(path, data);
+      } catch (Exception e) {
+        return NameserverRpcs.general(304, "set zk failed");
+      }
+    } catch (Exception e) {
+      return NameserverRpcs.general(304, "set zk failed");
+    }
+    cluster.setAutoFailoverFromRpc(Boolean.parseBoolean(value));
+    return NameserverRpcs.ok();
+  }
+
+  @Override
+  boolean ready() {
+    return ready && !stopped;
+  }
+
+  boolean leader() {
+    return leader;
+  }
+
+  String address() {
+    SimHttpServer h = http;
+    return h == null ? null : h.address();
+  }
+
+  @Override
+  void shutdown() {
+    ready = false;
+    leader = false;
+    cluster.nameserverStopped(this);
+    CuratorCache n = nodesCache;
+    if (n != null) {
+      n.close();
+    }
+    CuratorCache l = leaderCache;
+    if (l != null) {
+      l.close();
+    }
+    SimHttpServer h = http;
+    if (h != null) {
+      h.stop();
+    }
+  }
+}
