@@ -232,10 +232,22 @@ public final class SimulatedOpenMLDB implements PodProcessRuntime, AutoCloseable
 
   @Override
   public void close() {
+    // stop every process at once: each closes a ZooKeeper session and an HTTP server
+    List<Thread> stopping = new ArrayList<>();
     for (String key : new ArrayList<>(processes.keySet())) {
       SimProcess p = processes.remove(key);
       if (p != null) {
-        p.stop();
+        Thread t = new Thread(p::stop, "sim-stop");
+        t.setDaemon(true);
+        t.start();
+        stopping.add(t);
+      }
+    }
+    for (Thread t : stopping) {
+      try {
+        t.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
     scheduler.shutdownNow();

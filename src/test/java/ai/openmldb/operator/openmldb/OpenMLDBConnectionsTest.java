@@ -1,0 +1,76 @@
+package ai.openmldb.operator.openmldb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import ai.openmldb.operator.sandbox.EmbeddedZooKeeper;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class OpenMLDBConnectionsTest {
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void connectNeverBlocksOnAnUnreachableZooKeeperAndReportsIt() throws Exception {
+    String nobody = "127.0.0.1:" + freePort();
+    try (OpenMLDBConnections connections =
+        new OpenMLDBConnections(Duration.ofMillis(300), Duration.ofSeconds(1), null)) {
+      long t0 = System.nanoTime();
+      ClusterConnection c = connections.connect(nobody, "/openmldb");
+      long tookMs = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(tookMs).as("connect() returns at once").isLessThan(1_000);
+      assertThat(c.state()).isIn(ClusterConnection.State.CONNECTING,
+          ClusterConnection.State.UNREACHABLE);
+      // nothing that needs ZooKeeper blocks either: they fail fast with typed errors
+      assertThatThrownBy(() -> c.ledger("ns", "demo").entries("t"))
+          .isInstanceOf(ZooKeeperUnavailableException.class);
+      assertThatThrownBy(() -> c.nameserver().showTablets())
+          .isInstanceOf(NameserverUnavailableException.class)
+          .hasMessageContaining("no nameserver leader");
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> c.state() == ClusterConnection.State.UNREACHABLE);
+      assertThat(c.stateMessage()).contains("cannot reach ZooKeeper " + nobody);
+      assertThat(connections.connect(nobody, "/openmldb/")).isSameAs(c);
+    }
+  }
+
+  @Test
+  void cachesOneConnectionPerZooKeeperAndRootAndRecoversWhenZooKeeperComesBack() {
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start();
+        OpenMLDBConnections connections =
+            new OpenMLDBConnections(Duration.ofSeconds(5), Duration.ofSeconds(1), "sdefault")) {
+      ClusterConnection a = connections.connect(zk.connectString(), "/a");
+      await().atMost(Duration.ofSeconds(10)).until(a::connected);
+      assertThat(a.stateMessage()).startsWith("connected to ZooKeeper");
+      assertThat(connections.connect(zk.connectString(), "/a")).isSameAs(a);
+      ClusterConnection b = connections.connect(zk.connectString(), "/b");
+      assertThat(b).isNotSameAs(a);
+      // a different credential replaces the cached connection
+      ClusterConnection a2 =
+          connections.connect(zk.connectString(), "/a", 10_000, Optional.of("op:secret"));
+      assertThat(a2).isNotSameAs(a);
+      await().atMost(Duration.ofSeconds(10)).until(a2::connected);
+      a2.ledger("ns", "demo").putEntries("t0",
+          List.of(new LedgerEntry("t0", "db", "t", 1, 0, "", "")));
+      assertThat(a2.stateMessage()).doesNotContain("secret");
+
+      zk.stopServer();
+      await().atMost(Duration.ofSeconds(10)).until(() -> !a2.connected());
+      assertThat(a2.state()).isEqualTo(ClusterConnection.State.UNREACHABLE);
+      zk.restart();
+      await().atMost(Duration.ofSeconds(20)).until(a2::connected);
+      assertThat(a2.ledger("ns", "demo").entries("t0")).hasSize(1);
+      connections.disconnect(zk.connectString(), "/b");
+      await().until(() -> b.state() == ClusterConnection.State.CLOSED);
+    }
+  }
+}

@@ -1,0 +1,239 @@
+package ai.openmldb.operator.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ai.openmldb.operator.api.Component;
+import ai.openmldb.operator.openmldb.ClusterConnection;
+import ai.openmldb.operator.openmldb.NameserverClient;
+import ai.openmldb.operator.openmldb.OpStatus;
+import ai.openmldb.operator.openmldb.OpenMLDBConnections;
+import ai.openmldb.operator.openmldb.PartitionInfo;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The simulated OpenMLDB world: nameserver election, tablet registration, auto-failover with
+ * honest write loss, fencing, restarts. Driven through ZooKeeper and the production client.
+ */
+class SimulatedOpenMLDBTest {
+  private static final String NS = "sim";
+  private static final AtomicInteger ROOTS = new AtomicInteger();
+  private static EmbeddedZooKeeper zk;
+
+  private final SimulatedOpenMLDB sim = new SimulatedOpenMLDB(
+      SimulatedOpenMLDB.Settings.defaults().withOpLatency(Duration.ofMillis(30)));
+  private final OpenMLDBConnections connections =
+      new OpenMLDBConnections(Duration.ofSeconds(5), Duration.ofSeconds(5), null);
+  private String root;
+
+  @BeforeAll
+  static void startZooKeeper() {
+    zk = EmbeddedZooKeeper.start();
+  }
+
+  @AfterAll
+  static void stopZooKeeper() {
+    zk.close();
+  }
+
+  @AfterEach
+  void stop() {
+    connections.close();
+    sim.close();
+  }
+
+  private SimulatedCluster launch(int nameservers, int tablets, boolean autoFailover) {
+    root = "/sim" + ROOTS.incrementAndGet();
+    return sim.launch(NS, "demo", zk.connectString(), root, "0.8.5", nameservers, tablets,
+        autoFailover);
+  }
+
+  private ClusterConnection connect() {
+    ClusterConnection c = connections.connect(zk.connectString(), root);
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> c.connected() && c.view().nameserverLeader().isPresent());
+    return c;
+  }
+
+  private static String tablet(int i) {
+    return SimulatedOpenMLDB.endpoint(NS, "demo", Component.TABLET, i);
+  }
+
+  private static String nameserver(int i) {
+    return SimulatedOpenMLDB.endpoint(NS, "demo", Component.NAMESERVER, i);
+  }
+
+  private static PartitionInfo partition(NameserverClient client, int pid) {
+    return client.showTable("db", "t").orElseThrow().partition(pid);
+  }
+
+  @Test
+  void nameserversElectALeaderInLockOrderAndFailOver() throws Exception {
+    SimulatedCluster cluster = launch(2, 1, false);
+    ClusterConnection c = connect();
+    List<String> order = c.view().nameservers();
+    assertThat(order).containsExactlyInAnyOrder(nameserver(0), nameserver(1));
+    assertThat(cluster.nameserverLeader()).contains(order.get(0));
+    for (String child : c.curator().getChildren().forPath(root + "/leader")) {
+      assertThat(child).startsWith("lock_request");
+    }
+    assertThat(new String(c.curator().getData().forPath(root + "/map/names/" + order.get(1)),
+        StandardCharsets.UTF_8)).startsWith("127.0.0.1:");
+
+    String firstPod = order.get(0).substring(0, order.get(0).indexOf('.'));
+    sim.stop(NS, firstPod);
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> cluster.nameserverLeader().orElse("").equals(order.get(1)));
+    assertThat(c.nameserver().showTablets()).hasSize(1);
+
+    // the old leader comes back and queues behind the new one
+    int ordinal = Integer.parseInt(firstPod.substring(firstPod.lastIndexOf('-') + 1));
+    sim.start(SimulatedOpenMLDB.podSpec(NS, "demo", Component.NAMESERVER, ordinal, "0.9.3",
+        zk.connectString(), root, false));
+    await().until(() -> c.view().nameservers().size() == 2);
+    assertThat(c.view().nameservers()).containsExactly(order.get(1), order.get(0));
+    assertThat(cluster.nameserverLeader()).contains(order.get(1));
+    assertThat(sim.version(NS, firstPod)).contains("0.9.3");
+  }
+
+  @Test
+  void autoFailoverPromotesAFollowerAndLosesExactlyTheUnreplicatedWrites() {
+    SimulatedCluster cluster = launch(1, 3, true);
+    NameserverClient client = connect().nameserver();
+    cluster.createTable("db", "t", 1, 3);
+    List<Long> replicated = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      replicated.add(cluster.write("db", "t", 0).id());
+    }
+    cluster.setReplicationLag(Duration.ofHours(1));
+    List<Long> unreplicated = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      SimulatedCluster.WriteOutcome w = cluster.write("db", "t", 0);
+      assertThat(w.acknowledged()).isTrue();
+      assertThat(w.leader()).isEqualTo(tablet(0));
+      unreplicated.add(w.id());
+    }
+    assertThat(partition(client, 0).replicaOn(tablet(0)).orElseThrow().offset()).isEqualTo(14);
+
+    sim.stop(NS, "demo-tablet-0");
+    await().atMost(Duration.ofSeconds(10)).until(() -> partition(client, 0).servingLeader()
+        .filter(l -> !l.endpoint().equals(tablet(0))).isPresent());
+    PartitionInfo p = partition(client, 0);
+    assertThat(p.servingLeader().orElseThrow().offset()).isEqualTo(10);
+    assertThat(p.replicaOn(tablet(0)).orElseThrow().alive()).isFalse();
+    assertThat(replicated).allMatch(id -> cluster.present("db", "t", 0, id));
+    assertThat(unreplicated).noneMatch(id -> cluster.present("db", "t", 0, id));
+
+    // the old leader restarts: offline-then-recover; it rejoins as a follower without the lost
+    // entries, and the leader is not given back
+    cluster.setReplicationLag(Duration.ZERO);
+    String newLeader = p.servingLeader().orElseThrow().endpoint();
+    sim.start(SimulatedOpenMLDB.podSpec(NS, "demo", Component.TABLET, 0, "0.9.3",
+        zk.connectString(), root, true));
+    await().atMost(Duration.ofSeconds(10)).until(() -> partition(client, 0).healthy());
+    p = partition(client, 0);
+    assertThat(p.servingLeader().orElseThrow().endpoint()).isEqualTo(newLeader);
+    assertThat(p.replicaOn(tablet(0)).orElseThrow().offset()).isEqualTo(10);
+    assertThat(unreplicated).noneMatch(id -> cluster.present("db", "t", 0, id));
+    assertThat(client.showOpStatus()).extracting(OpStatus::opType)
+        .contains("kChangeLeaderOP", "kRecoverTableOP");
+  }
+
+  @Test
+  void writeLoadGeneratorReportsLossAndUnavailabilityOfAnUnplannedFailover() {
+    SimulatedCluster cluster = launch(1, 2, true);
+    connect();
+    cluster.createTable("db", "t", 2, 2);
+    cluster.setReplicationLag(Duration.ofMillis(300));
+    WriteLoadGenerator load = new WriteLoadGenerator(cluster, 400).start();
+    await().until(() -> load.acknowledged() > 100);
+    sim.stop(NS, "demo-tablet-0");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.leaderless("db", "t", 0)
+        && cluster.refusal("db", "t", 0) == null);
+    long before = load.acknowledged();
+    await().until(() -> load.acknowledged() > before + 50);
+    load.stop();
+    WriteLoadReport r = load.report();
+    assertThat(r.lost()).isPositive();
+    assertThat(r.present() + r.lost()).isEqualTo(r.acknowledged());
+    assertThat(r.lostWrites()).allMatch(w -> w.startsWith("db.t/0#"));
+    assertThat(r.refused()).isPositive();
+    assertThat(r.leaderlessPartitionSeconds()).isPositive();
+    assertThat(r.writeUnavailablePartitionSeconds())
+        .isGreaterThanOrEqualTo(r.leaderlessPartitionSeconds());
+  }
+
+  @Test
+  void fencedCaughtUpLeaderMoveLosesNoWrite() {
+    SimulatedCluster cluster = launch(1, 2, false);
+    NameserverClient client = connect().nameserver();
+    cluster.createTable("db", "t", 1, 2);
+    cluster.setReplicationLag(Duration.ofMillis(100));
+    WriteLoadGenerator load = new WriteLoadGenerator(cluster, 300).start();
+    await().until(() -> load.acknowledged() > 30);
+    // the operator's move: fence the leader, wait until the follower has every entry, move
+    client.updateTableAliveStatus("db", "t", 0, tablet(0), false);
+    await().atMost(Duration.ofSeconds(5)).until(() -> {
+      PartitionInfo p = partition(client, 0);
+      return p.replicaOn(tablet(1)).orElseThrow().offset()
+          == p.replicaOn(tablet(0)).orElseThrow().offset();
+    });
+    client.changeLeader("db", "t", 0, tablet(1));
+    await().until(() -> client.showOpStatus().stream().allMatch(OpStatus::finished));
+    client.recoverTable("db", "t", 0, tablet(0));
+    await().until(() -> partition(client, 0).healthy());
+    long before = load.acknowledged();
+    await().until(() -> load.acknowledged() > before + 30);
+    load.stop();
+    WriteLoadReport r = load.report();
+    assertThat(r.lost()).isZero();
+    assertThat(r.writeUnavailablePartitionSeconds()).isPositive();
+    assertThat(partition(client, 0).servingLeader().orElseThrow().endpoint()).isEqualTo(tablet(1));
+    assertThat(cluster.mutatingCalls()).containsExactly(
+        "UpdateTableAliveStatus db.t/0 endpoint=" + tablet(0) + " is_alive=false",
+        "ChangeLeader db.t/0 candidate_leader=" + tablet(1),
+        "RecoverTable db.t/0 endpoint=" + tablet(0));
+  }
+
+  @Test
+  void expiredTabletSessionReRegistersWithoutStartupPrefixAndIsNotFailedOver() throws Exception {
+    SimulatedCluster cluster = launch(1, 2, true);
+    cluster.setTabletOfflineDelay(Duration.ofSeconds(30));
+    ClusterConnection c = connect();
+    cluster.createTable("db", "t", 1, 2);
+    assertThat(c.view().registeredAfterStartup(tablet(0))).isTrue();
+    long id = c.view().registrationId(tablet(0)).orElseThrow();
+    sim.expireSession(NS, "demo-tablet-0");
+    await().atMost(Duration.ofSeconds(10)).until(() -> c.view().registrationId(tablet(0))
+        .filter(n -> n != id).isPresent());
+    assertThat(c.view().tabletRegistration(tablet(0))).contains(tablet(0));
+    assertThat(partition(c.nameserver(), 0).healthy()).isTrue();
+    assertThat(cluster.write("db", "t", 0).acknowledged()).isTrue();
+  }
+
+  @Test
+  void zooKeeperEnsembleLosingAMemberKeepsTheClusterServing() {
+    try (EmbeddedZooKeeper ensemble = EmbeddedZooKeeper.startEnsemble(3)) {
+      root = "/ensemble";
+      SimulatedCluster cluster =
+          sim.launch(NS, "demo", ensemble.connectString(), root, "0.8.5", 1, 2, false);
+      cluster.createTable("db", "t", 1, 2);
+      ClusterConnection c = connections.connect(ensemble.connectString(), root);
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> c.connected() && c.view().nameserverLeader().isPresent());
+      ensemble.killMember(0);
+      await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+          .until(() -> c.nameserver().showTablets().size() == 2);
+      assertThat(cluster.write("db", "t", 0).acknowledged()).isTrue();
+      assertThat(c.view().liveTablets()).hasSize(2);
+    }
+  }
+}
