@@ -116,6 +116,11 @@ final class SimNameserver extends SimProcess {
       af = Boolean.parseBoolean(new String(zk.getData().forPath(afPath), StandardCharsets.UTF_8));
     }
     leader = true;
+    String heartbeat = spec.flags().get("tablet_heartbeat_timeout");
+    if (heartbeat != null && heartbeat.matches("\\d+")) {
+      // how long a vanished tablet waits before being offlined (OpenMLDB's default is 5 min)
+      cluster.setTabletOfflineDelay(java.time.Duration.ofMillis(Long.parseLong(heartbeat)));
+    }
     cluster.leadershipGained(this, af);
     CuratorCache nodes = CuratorCache.build(zk, cluster.root + "/nodes");
     String prefix = cluster.root + "/nodes/";

@@ -113,7 +113,7 @@ public final class SimulatedOpenMLDB implements PodProcessRuntime, AutoCloseable
     String zkConnect = require(f, "zk_cluster", spec);
     String root = require(f, "zk_root_path", spec);
     String endpoint = f.getOrDefault("endpoint", spec.podName() + ":" + spec.component().port());
-    int session = Integer.parseInt(f.getOrDefault("zk_session_timeout", "10000"));
+    int session = Integer.parseInt(f.getOrDefault("zk_session_timeout", "2000"));
     SimProcess.PodProcessSpecView view = new SimProcess.PodProcessSpecView(
         spec.namespace(), spec.podName(), spec.component(), spec.version(), session, f);
     SimulatedCluster cluster = cluster(zkConnect, root);
