@@ -153,6 +153,8 @@ class SimulatedOpenMLDBTest {
     connect();
     cluster.createTable("db", "t", 2, 2);
     cluster.setReplicationLag(Duration.ofMillis(300));
+    // the failover op takes 300 ms: a leaderless window the 10 ms sampling cannot miss
+    cluster.setOpLatency(Duration.ofMillis(300));
     WriteLoadGenerator load = new WriteLoadGenerator(cluster, 400).start();
     await().until(() -> load.acknowledged() > 100);
     sim.stop(NS, "demo-tablet-0");
