@@ -1,5 +1,6 @@
 package ai.openmldb.operator;
 
+import ai.openmldb.operator.bench.BenchCommand;
 import ai.openmldb.operator.sandbox.SandboxCommand;
 import java.util.Arrays;
 
@@ -12,6 +13,7 @@ public final class Main {
       commands:
         run       run the operator against the cluster in the kubeconfig or in-cluster config
         sandbox   run the operator in an embedded world and show a rolling upgrade (--help for options)
+        bench     compare naive, serial-tool and operator upgrades in the embedded world (--help)
       """;
 
   private Main() {}
@@ -26,6 +28,7 @@ public final class Main {
         switch (args[0]) {
           case "run" -> OperatorCommand.run(rest);
           case "sandbox" -> SandboxCommand.run(rest);
+          case "bench" -> BenchCommand.run(rest);
           default -> {
             System.err.println("unknown command: " + args[0]);
             System.err.print(USAGE);

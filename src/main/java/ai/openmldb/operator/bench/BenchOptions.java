@@ -1,0 +1,209 @@
+package ai.openmldb.operator.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Command-line options of {@code bench} (see {@link #USAGE}). {@link #parse} throws {@link
+ * IllegalArgumentException} naming the bad option; the command prints it and exits 2.
+ *
+ * @param ways which ways to run, in order (default naive, serial, operator)
+ * @param tablets tablet pods
+ * @param nameservers nameserver pods
+ * @param tables tables created before the roll
+ * @param partitions partitions per table
+ * @param replicas replicas per partition
+ * @param podStartMs time from a pod's deletion until its replacement's process starts
+ * @param opMs time every nameserver op spends in kDoing
+ * @param replicationLagMs how long an acknowledged write takes to reach the followers
+ * @param writeRate writes per second over all partitions
+ * @param seed seed of the write order (the load is otherwise deterministic)
+ * @param toolPollMs how often the serial tool polls ShowOPStatus while it waits for an op
+ * @param maxConcurrentLeaderMoves the operator's bound on concurrent leader moves
+ * @param drain leaders drained from one tablet in the drain measurement; 0 skips it
+ * @param scaleTablets tablets of the scale check; 0 skips it
+ * @param scalePartitions partitions of the scale check
+ * @param summary JSON summary file, or null
+ * @param chart SVG chart file, or null
+ */
+public record BenchOptions(
+    boolean help,
+    List<Way> ways,
+    int tablets,
+    int nameservers,
+    int tables,
+    int partitions,
+    int replicas,
+    long podStartMs,
+    long opMs,
+    long replicationLagMs,
+    int writeRate,
+    long seed,
+    long toolPollMs,
+    int maxConcurrentLeaderMoves,
+    int drain,
+    int scaleTablets,
+    int scalePartitions,
+    Path summary,
+    Path chart) {
+
+  public static final String USAGE = """
+      usage: java -jar openmldb-operator.jar bench [options]
+
+      Runs the same simulated OpenMLDB cluster and write load through three ways of upgrading it
+      (naive StatefulSet rolling update, the official tool run serially, this operator), with the
+      same pod start delay and nameserver op latency, and prints wall time, leaderless
+      partition-seconds, lost writes, leader moves and overhead per way. Then measures draining
+      leaders off one tablet (serial vs concurrent) and one reconcile pass at scale.
+
+      cluster and load:
+        --tablets N              tablet pods (default 4)
+        --nameservers N          nameserver pods (default 2)
+        --tables N               tables (default 2)
+        --partitions N           partitions per table (default 8)
+        --replicas N             replicas per partition, at most --tablets (default 3)
+        --write-rate N           writes per second over all partitions (default 1000)
+        --seed N                 seed of the write order (default 42)
+      simulation (the same for every way):
+        --pod-start-ms N         pod deletion to new process start (default 500)
+        --op-ms N                time of one nameserver op (default 100)
+        --replication-lag-ms N   leader to follower replication delay (default 20)
+        --tool-poll-ms N         serial tool: ShowOPStatus poll interval while waiting for an op
+                                 (default 50; the real tool sleeps 2000)
+        --max-concurrent-moves N operator: concurrent leader moves (default 16)
+      what to run:
+        --ways LIST              comma-separated subset of naive,serial,operator (default all)
+        --drain N                leaders drained off one tablet, serial vs concurrent
+                                 (default 200; 0 skips)
+        --scale-tablets N        tablets of the one-pass scale check (default 100; 0 skips)
+        --scale-partitions N     partitions of the scale check (default 10000)
+      output:
+        --summary FILE           write the results as JSON
+        --chart FILE             write an SVG chart of leaderless partitions over time
+        -h, --help               this text
+      """;
+
+  public static BenchOptions defaults() {
+    return new BenchOptions(false, List.of(Way.values()), 4, 2, 2, 8, 3, 500, 100, 20, 1000, 42,
+        50, 16, 200, 100, 10_000, null, null);
+  }
+
+  public static BenchOptions parse(String[] args) {
+    BenchOptions o = defaults();
+    boolean help = false;
+    List<Way> ways = o.ways;
+    int tablets = o.tablets;
+    int nameservers = o.nameservers;
+    int tables = o.tables;
+    int partitions = o.partitions;
+    int replicas = o.replicas;
+    long podStart = o.podStartMs;
+    long op = o.opMs;
+    long lag = o.replicationLagMs;
+    int rate = o.writeRate;
+    long seed = o.seed;
+    long poll = o.toolPollMs;
+    int moves = o.maxConcurrentLeaderMoves;
+    int drain = o.drain;
+    int scaleTablets = o.scaleTablets;
+    int scalePartitions = o.scalePartitions;
+    Path summary = null;
+    Path chart = null;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("-h") || a.equals("--help")) {
+        help = true;
+        continue;
+      }
+      String name = a;
+      String value;
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 0) {
+        name = a.substring(0, eq);
+        value = a.substring(eq + 1);
+      } else {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(a + " needs a value");
+        }
+        value = args[++i];
+      }
+      switch (name) {
+        case "--ways" -> ways = parseWays(value);
+        case "--tablets" -> tablets = intAtLeast(name, value, 1);
+        case "--nameservers" -> nameservers = intAtLeast(name, value, 1);
+        case "--tables" -> tables = intAtLeast(name, value, 1);
+        case "--partitions" -> partitions = intAtLeast(name, value, 1);
+        case "--replicas" -> replicas = intAtLeast(name, value, 1);
+        case "--pod-start-ms" -> podStart = intAtLeast(name, value, 0);
+        case "--op-ms" -> op = intAtLeast(name, value, 0);
+        case "--replication-lag-ms" -> lag = intAtLeast(name, value, 0);
+        case "--write-rate" -> rate = intAtLeast(name, value, 0);
+        case "--seed" -> seed = longValue(name, value);
+        case "--tool-poll-ms" -> poll = intAtLeast(name, value, 1);
+        case "--max-concurrent-moves" -> moves = intAtLeast(name, value, 1);
+        case "--drain" -> drain = intAtLeast(name, value, 0);
+        case "--scale-tablets" -> scaleTablets = intAtLeast(name, value, 0);
+        case "--scale-partitions" -> scalePartitions = intAtLeast(name, value, 1);
+        case "--summary" -> summary = Path.of(value);
+        case "--chart" -> chart = Path.of(value);
+        default -> throw new IllegalArgumentException("unknown option " + name);
+      }
+    }
+    if (replicas > tablets) {
+      throw new IllegalArgumentException(
+          "--replicas " + replicas + " is more than --tablets " + tablets);
+    }
+    if (scaleTablets > 0 && scaleTablets < 2) {
+      throw new IllegalArgumentException("--scale-tablets must be 0 or at least 2");
+    }
+    return new BenchOptions(help, ways, tablets, nameservers, tables, partitions, replicas,
+        podStart, op, lag, rate, seed, poll, moves, drain, scaleTablets, scalePartitions, summary,
+        chart);
+  }
+
+  private static List<Way> parseWays(String value) {
+    List<Way> out = new ArrayList<>();
+    for (String s : value.split(",")) {
+      String id = s.trim().toLowerCase(Locale.ROOT);
+      Way w = null;
+      for (Way c : Way.values()) {
+        if (c.id().equals(id)) {
+          w = c;
+        }
+      }
+      if (w == null) {
+        throw new IllegalArgumentException("--ways: unknown way '" + s + "' (naive, serial, operator)");
+      }
+      if (!out.contains(w)) {
+        out.add(w);
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("--ways is empty");
+    }
+    return List.copyOf(out);
+  }
+
+  private static int intAtLeast(String name, String value, int min) {
+    long v = longValue(name, value);
+    if (v < min || v > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(name + " must be an integer >= " + min + ", got " + value);
+    }
+    return (int) v;
+  }
+
+  private static long longValue(String name, String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'");
+    }
+  }
+
+  /** Partitions of the benchmarked cluster. */
+  public int totalPartitions() {
+    return tables * partitions;
+  }
+}

@@ -1,0 +1,175 @@
+package ai.openmldb.operator.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Everything one bench run measured: the table it prints and the JSON summary. */
+public record BenchReport(
+    BenchOptions options,
+    Map<Way, WayResult> byWay,
+    DrainResult drain,
+    ScaleResult scale,
+    List<String> failures) {
+
+  public List<WayResult> results() {
+    return List.copyOf(byWay.values());
+  }
+
+  String chartTitle() {
+    return String.format(Locale.ROOT,
+        "Leaderless partitions during the upgrade (%d tablets, %d partitions x %d replicas)",
+        options.tablets(), options.totalPartitions(), options.replicas());
+  }
+
+  void print(PrintStream out) {
+    BenchOptions o = options;
+    out.printf(Locale.ROOT,
+        "%nbench: %d nameservers, %d tablets, %d tables x %d partitions x %d replicas; "
+            + "pod start %d ms, op %d ms, replication lag %d ms, %d writes/s%n%n",
+        o.nameservers(), o.tablets(), o.tables(), o.partitions(), o.replicas(), o.podStartMs(),
+        o.opMs(), o.replicationLagMs(), o.writeRate());
+    out.printf(Locale.ROOT, "%-9s %8s %11s %12s %7s %11s %6s %9s %8s %8s %9s %6s %8s%n",
+        "way", "wall s", "leaderless", "unavailable", "fenced", "lost/acked", "moves",
+        "pod wait", "op wait", "busy s", "overhead", "wall/", "leaders");
+    out.printf(Locale.ROOT, "%-9s %8s %11s %12s %7s %11s %6s %9s %8s %8s %9s %6s %8s%n",
+        "", "", "partition-s", "partition-s", "p-s", "", "", "s", "s", "", "s", "busy",
+        "restored");
+    for (WayResult r : byWay.values()) {
+      out.printf(Locale.ROOT,
+          "%-9s %8.2f %11.2f %12.2f %7.2f %11s %6d %9.2f %8.2f %8.2f %9.2f %6.3f %8s%n",
+          r.way().id(), r.wallSeconds(), r.leaderlessPartitionSeconds(),
+          r.writeUnavailablePartitionSeconds(), r.fencedPartitionSeconds(),
+          r.lostWrites() + "/" + r.acknowledgedWrites(), r.leaderMoves(), r.podWaitSeconds(),
+          r.opWaitSeconds(), r.busySeconds(), r.overheadSeconds(), r.wallOverBusy(),
+          r.leadersRestored() ? "yes" : "no");
+    }
+    for (WayResult r : byWay.values()) {
+      if (r.unhealthyAfter() != null) {
+        out.printf(Locale.ROOT, "%s left the cluster unhealthy: %s; failed ops: %s%n",
+            r.way().id(), r.unhealthyAfter(), r.failedOpList());
+      }
+    }
+    WayResult op = byWay.get(Way.OPERATOR);
+    for (Way base : List.of(Way.NAIVE, Way.SERIAL)) {
+      WayResult b = byWay.get(base);
+      if (op != null && b != null) {
+        out.printf(Locale.ROOT,
+            "operator/%s: wall %s, leaderless %s, lost writes %s, leader moves %s, overhead %s%n",
+            base.id(), ratioText(op.wallSeconds(), b.wallSeconds()),
+            ratioText(op.leaderlessPartitionSeconds(), b.leaderlessPartitionSeconds()),
+            ratioText(op.lostWrites(), b.lostWrites()),
+            ratioText(op.leaderMoves(), b.leaderMoves()),
+            ratioText(op.overheadSeconds(), b.overheadSeconds()));
+      }
+    }
+    if (drain != null) {
+      drain.print(out);
+    }
+    if (scale != null) {
+      scale.print(out);
+    }
+    for (String f : failures) {
+      out.println("FAILED " + f);
+    }
+  }
+
+  private static String ratioText(double a, double b) {
+    Double r = ratio(a, b);
+    return r == null ? String.format(Locale.ROOT, "%s/0", fmt(a))
+        : String.format(Locale.ROOT, "%.3f", r);
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  static Double ratio(double a, double b) {
+    return b == 0 ? null : a / b;
+  }
+
+  String json() throws JsonProcessingException {
+    ObjectNode root = BenchCommand.object();
+    BenchOptions o = options;
+    ObjectNode p = root.putObject("parameters");
+    p.put("nameservers", o.nameservers()).put("tablets", o.tablets()).put("tables", o.tables())
+        .put("partitionsPerTable", o.partitions()).put("replicas", o.replicas())
+        .put("podStartMs", o.podStartMs()).put("opMs", o.opMs())
+        .put("replicationLagMs", o.replicationLagMs()).put("writeRate", o.writeRate())
+        .put("seed", o.seed()).put("toolPollMs", o.toolPollMs())
+        .put("maxConcurrentLeaderMoves", o.maxConcurrentLeaderMoves())
+        .put("cores", Runtime.getRuntime().availableProcessors())
+        .put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    ObjectNode ways = root.putObject("ways");
+    for (WayResult r : byWay.values()) {
+      ObjectNode w = ways.putObject(r.way().id());
+      w.put("wallSeconds", round(r.wallSeconds()))
+          .put("leaderlessPartitionSeconds", round(r.leaderlessPartitionSeconds()))
+          .put("writeUnavailablePartitionSeconds", round(r.writeUnavailablePartitionSeconds()))
+          .put("fencedPartitionSeconds", round(r.fencedPartitionSeconds()))
+          .put("acknowledgedWrites", r.acknowledgedWrites())
+          .put("lostWrites", r.lostWrites())
+          .put("leaderMoves", r.leaderMoves())
+          .put("failedOps", r.failedOps())
+          .put("leadersRestored", r.leadersRestored())
+          .put("allOnTargetVersion", r.allOnTarget())
+          .put("podWaitSeconds", round(r.podWaitSeconds()))
+          .put("opWaitSeconds", round(r.opWaitSeconds()))
+          .put("busySeconds", round(r.busySeconds()))
+          .put("overheadSeconds", round(r.overheadSeconds()))
+          .put("wallOverBusy", round(r.wallOverBusy()))
+          .put("maxLeaderlessPartitions", r.maxLeaderless())
+          .put("healthyAfter", r.unhealthyAfter() == null);
+      if (r.unhealthyAfter() != null) {
+        w.put("unhealthyAfterReason", r.unhealthyAfter());
+      }
+      ArrayNode fo = w.putArray("failedOpList");
+      r.failedOpList().forEach(fo::add);
+    }
+    ObjectNode ratios = root.putObject("ratios");
+    WayResult op = byWay.get(Way.OPERATOR);
+    for (Way base : List.of(Way.NAIVE, Way.SERIAL)) {
+      WayResult b = byWay.get(base);
+      if (op == null || b == null) {
+        continue;
+      }
+      ObjectNode r = ratios.putObject("operatorOver" + capitalize(base.id()));
+      putRatio(r, "wallSeconds", op.wallSeconds(), b.wallSeconds());
+      putRatio(r, "leaderlessPartitionSeconds", op.leaderlessPartitionSeconds(),
+          b.leaderlessPartitionSeconds());
+      putRatio(r, "lostWrites", op.lostWrites(), b.lostWrites());
+      putRatio(r, "leaderMoves", op.leaderMoves(), b.leaderMoves());
+      putRatio(r, "overheadSeconds", op.overheadSeconds(), b.overheadSeconds());
+    }
+    if (drain != null) {
+      root.set("drain", drain.json());
+    }
+    if (scale != null) {
+      root.set("scale", scale.json());
+    }
+    ArrayNode f = root.putArray("failures");
+    failures.forEach(f::add);
+    return BenchCommand.mapper().writeValueAsString(root);
+  }
+
+  private static void putRatio(ObjectNode n, String field, double a, double b) {
+    Double r = ratio(a, b);
+    if (r == null) {
+      n.putNull(field);
+    } else {
+      n.put(field, round(r));
+    }
+  }
+
+  static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  private static String capitalize(String s) {
+    return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+}

@@ -1,0 +1,140 @@
+package ai.openmldb.operator.bench;
+
+import ai.openmldb.operator.openmldb.ClusterConnection;
+import ai.openmldb.operator.openmldb.OpenMLDBConnections;
+import ai.openmldb.operator.sandbox.PodProcessRuntime;
+import ai.openmldb.operator.sandbox.SimulatedCluster;
+import ai.openmldb.operator.sandbox.SimulatedOpenMLDB;
+import ai.openmldb.operator.sandbox.WriteLoadGenerator;
+import ai.openmldb.operator.sandbox.WriteLoadReport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs one way against a fresh cluster of the benchmark's shape: creates the tables, starts the
+ * write load and the {@link Sampler}, changes the version, waits for the way to finish and the
+ * cluster to be healthy, then checks every acknowledged write.
+ */
+final class BenchWorld {
+  static final String NAMESPACE = "bench";
+  static final String CLUSTER = "omdb";
+  static final String FROM = "0.8.5";
+  static final String TO = "0.9.3";
+  static final String DB = "bench";
+  static final Duration LIMIT =
+      Duration.ofSeconds(Long.getLong("openmldb.bench.limit-seconds", 900));
+
+  private BenchWorld() {}
+
+  static SimulatedOpenMLDB.Settings simSettings(BenchOptions o) {
+    return SimulatedOpenMLDB.Settings.defaults()
+        .withOpLatency(Duration.ofMillis(o.opMs()))
+        .withReplicationLag(Duration.ofMillis(o.replicationLagMs()));
+  }
+
+  static void createTables(SimulatedCluster cluster, BenchOptions o) {
+    for (int t = 0; t < o.tables(); t++) {
+      cluster.createTable(DB, "t" + t, o.partitions(), o.replicas());
+    }
+  }
+
+  /** What a way does once the load runs: upgrade the cluster to {@link #TO}. */
+  interface Upgrade {
+    void run() throws Exception;
+  }
+
+  /**
+   * Measures one way on a prepared cluster.
+   *
+   * @param afterRoll extra condition for the end of the roll (the operator's status says done)
+   */
+  static WayResult measure(Way way, BenchOptions o, SimulatedCluster cluster,
+      PodProcessRuntime runtime, List<String> pods, Upgrade upgrade,
+      java.util.function.BooleanSupplier allOnTarget) throws Exception {
+    Map<String, String> leadersBefore = ClusterProbe.leaders(cluster);
+    WriteLoadGenerator load = new WriteLoadGenerator(cluster, o.writeRate()).start();
+    Thread.sleep(200);
+    Sampler sampler = new Sampler(cluster, runtime, NAMESPACE, pods).start();
+    double end;
+    String unhealthy;
+    try {
+      upgrade.run();
+      end = settle(way, cluster, runtime, pods, sampler);
+      unhealthy = ClusterProbe.unhealthy(cluster);
+    } finally {
+      sampler.stop();
+      load.stop();
+    }
+    // Let the last acknowledged writes replicate before checking them.
+    Thread.sleep(o.replicationLagMs() + 100);
+    WriteLoadReport report = load.report();
+    Sampler.Totals t = sampler.totals(end);
+    List<double[]> series = new ArrayList<>();
+    for (Sampler.Sample s : sampler.samples()) {
+      series.add(new double[] {s.t(), s.leaderless()});
+    }
+    return new WayResult(way, t.seconds(), t.leaderlessPartitionSeconds(),
+        t.unavailablePartitionSeconds(), t.fencedPartitionSeconds(), report.acknowledged(),
+        report.lost(), ClusterProbe.leaderMoves(cluster), ClusterProbe.failedOps(cluster),
+        leadersBefore.equals(ClusterProbe.leaders(cluster)), allOnTarget.getAsBoolean(),
+        t.podWaitSeconds(), t.opWaitSeconds(), t.busySeconds(),
+        Math.max(0, t.seconds() - t.busySeconds()), t.maxLeaderless(), unhealthy,
+        ClusterProbe.failedOpSummaries(cluster), series);
+  }
+
+  /**
+   * Waits until the cluster is healthy, or has been quiescent (every pod ready, no op unfinished)
+   * for {@link #QUIESCENT} without becoming healthy: nothing will heal it then (a naive roll can
+   * leave replicas not alive after an op failed). Returns the end of the roll in sampler time.
+   */
+  static double settle(Way way, SimulatedCluster cluster, PodProcessRuntime runtime,
+      List<String> pods, Sampler sampler) throws InterruptedException {
+    long deadline = System.nanoTime() + LIMIT.toNanos();
+    double quietSince = -1;
+    while (System.nanoTime() < deadline) {
+      double now = sampler.now();
+      if (ClusterProbe.healthy(cluster)) {
+        return now;
+      }
+      boolean quiet = cluster.pendingOps() == 0 && cluster.nameserverLeader().isPresent()
+          && pods.stream().allMatch(p -> runtime.ready(NAMESPACE, p));
+      if (!quiet) {
+        quietSince = -1;
+      } else if (quietSince < 0) {
+        quietSince = now;
+      } else if (now - quietSince > QUIESCENT.toMillis() / 1000.0) {
+        return quietSince;
+      }
+      Thread.sleep(10);
+    }
+    throw new IllegalStateException(way.id() + ": not healthy nor quiescent after "
+        + LIMIT.toSeconds() + "s: " + ClusterProbe.unhealthy(cluster));
+  }
+
+  static final Duration QUIESCENT = Duration.ofSeconds(3);
+
+  static WayResult naive(BenchOptions o, String zkConnect) throws Exception {
+    try (DirectCluster c = DirectCluster.launch(o, zkConnect, "/bench-naive")) {
+      createTables(c.cluster(), o);
+      NaiveRoll roll = new NaiveRoll(c, o);
+      return measure(Way.NAIVE, o, c.cluster(), c.runtime(), c.podNames(), () -> roll.run(TO),
+          () -> c.allOn(TO));
+    }
+  }
+
+  static WayResult serial(BenchOptions o, String zkConnect) throws Exception {
+    try (DirectCluster c = DirectCluster.launch(o, zkConnect, "/bench-serial");
+        OpenMLDBConnections connections =
+            new OpenMLDBConnections(Duration.ofSeconds(10), Duration.ofSeconds(10), null)) {
+      createTables(c.cluster(), o);
+      ClusterConnection conn = connections.connect(zkConnect, c.root());
+      ClusterProbe.await("client connected", Duration.ofSeconds(30),
+          () -> conn.connected() && conn.view().nameserverLeader().isPresent());
+      SerialRoll roll = new SerialRoll(c, conn, o);
+      return measure(Way.SERIAL, o, c.cluster(), c.runtime(), c.podNames(), () -> roll.run(TO),
+          () -> c.allOn(TO));
+    }
+  }
+}

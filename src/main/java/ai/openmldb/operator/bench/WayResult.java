@@ -1,0 +1,57 @@
+package ai.openmldb.operator.bench;
+
+import java.util.List;
+
+/**
+ * What one way of upgrading did to the cluster, measured from the outside.
+ *
+ * @param wallSeconds from the version change until every pod runs the new version and the
+ *     cluster is healthy again (every replica alive and loaded, no op running)
+ * @param leaderlessPartitionSeconds sum over partitions of the time no running tablet held the
+ *     partition as leader
+ * @param writeUnavailablePartitionSeconds sum over partitions of the time a write was refused
+ *     (leaderless, or fenced by the operator while its follower catches up)
+ * @param fencedPartitionSeconds the part of the above spent fenced (the operator's write pause)
+ * @param acknowledgedWrites writes a leader accepted during the roll
+ * @param lostWrites acknowledged writes missing afterwards
+ * @param leaderMoves kChangeLeaderOP ops that completed
+ * @param failedOps ops that ended kFailed
+ * @param leadersRestored every partition's leader is where it was before the roll
+ * @param allOnTarget every pod runs the new version
+ * @param podWaitSeconds time some pod was not ready (being restarted)
+ * @param opWaitSeconds time some nameserver op was unfinished
+ * @param busySeconds time the world was busy: a pod restarting, an op running, or a fenced
+ *     partition's follower catching up
+ * @param overheadSeconds {@code wallSeconds - busySeconds}: the way's own time
+ * @param maxLeaderless most partitions leaderless at once
+ * @param unhealthyAfter why the cluster was not healthy when the roll ended (null: healthy); a
+ *     roll ends when the cluster is healthy or stays quiescent without becoming healthy
+ * @param failedOpList the ops that ended kFailed
+ * @param series leaderless partitions over time (seconds, count), for the chart
+ */
+public record WayResult(
+    Way way,
+    double wallSeconds,
+    double leaderlessPartitionSeconds,
+    double writeUnavailablePartitionSeconds,
+    double fencedPartitionSeconds,
+    long acknowledgedWrites,
+    long lostWrites,
+    long leaderMoves,
+    long failedOps,
+    boolean leadersRestored,
+    boolean allOnTarget,
+    double podWaitSeconds,
+    double opWaitSeconds,
+    double busySeconds,
+    double overheadSeconds,
+    int maxLeaderless,
+    String unhealthyAfter,
+    List<String> failedOpList,
+    List<double[]> series) {
+
+  /** {@code wall / busy}: 1.0 means the way never made the world wait for it. */
+  public double wallOverBusy() {
+    return busySeconds <= 0 ? 0 : wallSeconds / busySeconds;
+  }
+}

@@ -1,0 +1,58 @@
+package ai.openmldb.operator.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+
+/** Runs the bench with tiny numbers: the summary's shape, the chart, and what must hold. */
+class BenchCommandTest {
+  private static final List<String> WAY_FIELDS = List.of("wallSeconds",
+      "leaderlessPartitionSeconds", "writeUnavailablePartitionSeconds", "lostWrites",
+      "acknowledgedWrites", "leaderMoves", "podWaitSeconds", "opWaitSeconds", "overheadSeconds",
+      "leadersRestored", "allOnTargetVersion", "healthyAfter");
+
+  @Test
+  void comparesNaiveAndSerialOnOneTinyClusterAndWritesSummaryAndChart() throws Exception {
+    BenchOptions o = BenchOptions.parse(new String[] {"--ways", "naive,serial", "--tablets", "3",
+        "--nameservers", "1", "--tables", "1", "--partitions", "4", "--replicas", "2",
+        "--pod-start-ms", "50", "--op-ms", "20", "--write-rate", "200", "--tool-poll-ms", "10",
+        "--drain", "0", "--scale-tablets", "0"});
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    BenchReport report = BenchCommand.execute(o, new PrintStream(progress, true, StandardCharsets.UTF_8));
+
+    assertThat(report.failures()).isEmpty();
+    JsonNode json = new ObjectMapper().readTree(report.json());
+    assertThat(json.path("parameters").path("tablets").asInt()).isEqualTo(3);
+    for (String way : List.of("naive", "serial")) {
+      JsonNode w = json.path("ways").path(way);
+      for (String field : WAY_FIELDS) {
+        assertThat(w.has(field)).as(way + "." + field).isTrue();
+      }
+      assertThat(w.path("allOnTargetVersion").asBoolean()).as(way).isTrue();
+      assertThat(w.path("acknowledgedWrites").asLong()).as(way).isPositive();
+    }
+    JsonNode serial = json.path("ways").path("serial");
+    // The official procedure moves leaders off before each restart and back afterwards.
+    assertThat(serial.path("leadersRestored").asBoolean()).isTrue();
+    assertThat(serial.path("leaderMoves").asLong()).isPositive();
+    assertThat(serial.path("healthyAfter").asBoolean()).isTrue();
+
+    ByteArrayOutputStream table = new ByteArrayOutputStream();
+    report.print(new PrintStream(table, true, StandardCharsets.UTF_8));
+    assertThat(table.toString(StandardCharsets.UTF_8)).contains("naive").contains("serial");
+
+    String svg = SvgChart.render(report.chartTitle(), report.results());
+    var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+    assertThat(doc.getDocumentElement().getTagName()).isEqualTo("svg");
+    assertThat(doc.getElementsByTagName("polyline").getLength()).isEqualTo(2);
+  }
+}

@@ -1,0 +1,42 @@
+package ai.openmldb.operator.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class BenchOptionsTest {
+  @Test
+  void defaultsRunAllThreeWays() {
+    BenchOptions o = BenchOptions.parse(new String[0]);
+    assertThat(o.ways()).containsExactly(Way.NAIVE, Way.SERIAL, Way.OPERATOR);
+    assertThat(o.replicas()).isLessThanOrEqualTo(o.tablets());
+  }
+
+  @Test
+  void readsEveryOptionInBothForms() {
+    BenchOptions o = BenchOptions.parse(new String[] {"--tablets=5", "--partitions", "7",
+        "--replicas", "2", "--pod-start-ms", "10", "--op-ms", "5", "--write-rate", "9",
+        "--seed", "3", "--summary", "s.json", "--chart", "c.svg", "--ways", "serial,naive",
+        "--drain", "0"});
+    assertThat(o.tablets()).isEqualTo(5);
+    assertThat(o.partitions()).isEqualTo(7);
+    assertThat(o.summary()).isEqualTo(Path.of("s.json"));
+    assertThat(o.chart()).isEqualTo(Path.of("c.svg"));
+    assertThat(o.ways()).containsExactly(Way.SERIAL, Way.NAIVE);
+    assertThat(o.drain()).isZero();
+  }
+
+  @Test
+  void rejectsBadInputNamingTheOption() {
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--tablets", "x"}))
+        .hasMessageContaining("--tablets");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--replicas", "5"}))
+        .hasMessageContaining("--replicas");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--ways", "fast"}))
+        .hasMessageContaining("fast");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--bogus", "1"}))
+        .hasMessageContaining("--bogus");
+  }
+}
