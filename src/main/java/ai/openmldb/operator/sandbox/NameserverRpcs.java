@@ -99,7 +99,8 @@ final class NameserverRpcs {
     ObjectNode resp = ok();
     ArrayNode arr = resp.putArray("table_info");
     for (SimTable t : c.tablesList()) {
-      if (!all && !t.db.equals(db)) {
+      // default-db tables always; every db with show_all; else the named db (OpenMLDB's ShowTable)
+      if (!t.db.isEmpty() && !all && (db.isEmpty() || !t.db.equals(db))) {
         continue;
       }
       if (!name.isEmpty() && !t.name.equals(name)) {
@@ -196,12 +197,12 @@ final class NameserverRpcs {
   private Target target(JsonNode r, ObjectNode[] error) {
     SimTable t = c.tableOf(ProtoJson.text(r, "db"), ProtoJson.text(r, "name"));
     if (t == null) {
-      error[0] = general(TABLE_NOT_EXIST, "table is not exist");
+      error[0] = general(TABLE_NOT_EXIST, "table does not exist");
       return null;
     }
     Optional<SimTable.Partition> p = t.partition(ProtoJson.int32(r, "pid"));
     if (p.isEmpty()) {
-      error[0] = general(PID_NOT_EXIST, "pid is not exist");
+      error[0] = general(PID_NOT_EXIST, "pid does not exist");
       return null;
     }
     return new Target(t, p.get());
@@ -209,10 +210,10 @@ final class NameserverRpcs {
 
   private ObjectNode requireHealthy(String ep) {
     if (!c.tabletKnown(ep)) {
-      return general(ENDPOINT_NOT_EXIST, "endpoint is not exist");
+      return general(ENDPOINT_NOT_EXIST, "endpoint does not exist");
     }
     if (!c.tabletHealthy(ep)) {
-      return general(TABLET_NOT_HEALTHY, "endpoint is not healthy");
+      return general(TABLET_NOT_HEALTHY, "tablet is not healthy");
     }
     return null;
   }
@@ -227,7 +228,7 @@ final class NameserverRpcs {
     }
     SimTable.Partition p = tg.partition();
     if (p.replicas.size() == 1) {
-      return general(NO_FOLLOWER, "leader has no followers");
+      return general(NO_FOLLOWER, "no follower");
     }
     boolean hasCandidate = ProtoJson.has(r, "candidate_leader");
     List<String> followers = new ArrayList<>();
@@ -309,7 +310,7 @@ final class NameserverRpcs {
     }
     Optional<SimTable.Meta> m = tg.partition().replica(ep);
     if (m.isEmpty()) {
-      return general(INVALID_PARAMETER, "has not found table partition in this endpoint");
+      return general(PID_NOT_EXIST, "pid does not exist");
     }
     if (m.get().alive) {
       return general(PARTITION_IS_ALIVE, "table is alive, need not recover");
@@ -331,7 +332,7 @@ final class NameserverRpcs {
   private ObjectNode offlineEndpoint(JsonNode r) {
     String ep = ProtoJson.text(r, "endpoint");
     if (!c.tabletKnown(ep)) {
-      return general(ENDPOINT_NOT_EXIST, "endpoint is not exist");
+      return general(ENDPOINT_NOT_EXIST, "endpoint does not exist");
     }
     c.offlineEndpointInternal(ep);
     return ok();
@@ -348,7 +349,7 @@ final class NameserverRpcs {
     }
     SimTable t = c.tableOf(ProtoJson.text(r, "db"), ProtoJson.text(r, "name"));
     if (t == null) {
-      return general(TABLE_NOT_EXIST, "table is not exist");
+      return general(TABLE_NOT_EXIST, "table does not exist");
     }
     List<JsonNode> pids = ProtoJson.repeated(r, "pid");
     for (JsonNode pn : pids) {
@@ -374,7 +375,7 @@ final class NameserverRpcs {
   private ObjectNode updateTableAliveStatus(JsonNode r) {
     SimTable t = c.tableOf(ProtoJson.text(r, "db"), ProtoJson.text(r, "name"));
     if (t == null) {
-      return general(TABLE_NOT_EXIST, "table is not exist");
+      return general(TABLE_NOT_EXIST, "table does not exist");
     }
     String ep = ProtoJson.text(r, "endpoint");
     boolean alive = ProtoJson.bool(r, "is_alive", true);

@@ -101,7 +101,23 @@ abstract class SimProcess {
 
   /** Expires this process's ZooKeeper session (chaos): its ephemeral nodes vanish. */
   final void expireSession() throws Exception {
-    zk.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+    // the server-side way: close the same session from a second handle, so ZooKeeper deletes
+    // the ephemerals at once and the process's own client then learns its session expired
+    org.apache.zookeeper.ZooKeeper own = zk.getZookeeperClient().getZooKeeper();
+    java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+    org.apache.zookeeper.ZooKeeper killer = new org.apache.zookeeper.ZooKeeper(
+        cluster.zkConnect, spec.sessionTimeoutMs(), e -> {
+          if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+            connected.countDown();
+          }
+        }, own.getSessionId(), own.getSessionPasswd());
+    try {
+      if (!connected.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("cannot attach to the session of " + spec.podName());
+      }
+    } finally {
+      killer.close();
+    }
   }
 
   /** {@code <root>/map/names/<endpoint>} = real address, as OpenMLDB's {@code use_name} does. */

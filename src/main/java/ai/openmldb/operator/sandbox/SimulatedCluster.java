@@ -619,8 +619,10 @@ public final class SimulatedCluster {
           continue;
         }
         m.alive = false;
-        if (m.leader) {
-          if (p.servingLeader().isEmpty()) {
+        boolean aliveLeaderElsewhere = p.servingLeader().isPresent();
+        if (m.leader || !aliveLeaderElsewhere) {
+          // leader lost (or the partition had none): elect one (OfflineEndpointDBInternal)
+          if (!aliveLeaderElsewhere) {
             changeLeaderOp(t, p.pid, null);
           }
         } else {
