@@ -1,5 +1,6 @@
 package ai.openmldb.operator.api;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -36,8 +37,18 @@ public class OpenMLDBCluster extends CustomResource<OpenMLDBClusterSpec, OpenMLD
   /** 63 - len("-taskmanager") - len("-") - 10 (revision hash). */
   public static final int MAX_NAME_LENGTH = 40;
 
+  // No initStatus() override: status stays null until the operator writes it. JOSDK's status
+  // patch is a JSON Patch diff against the cached object, and a non-null initial status breaks it.
+
+  /** Reads the spec leniently so one malformed resource never stops the informer. */
   @Override
-  protected OpenMLDBClusterStatus initStatus() {
-    return new OpenMLDBClusterStatus();
+  @JsonDeserialize(using = LenientSpecDeserializer.class)
+  public void setSpec(OpenMLDBClusterSpec spec) {
+    super.setSpec(spec);
+  }
+
+  /** namespace/name, for logs and messages. */
+  public String key() {
+    return getMetadata().getNamespace() + "/" + getMetadata().getName();
   }
 }

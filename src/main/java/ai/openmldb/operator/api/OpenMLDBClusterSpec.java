@@ -1,10 +1,12 @@
 package ai.openmldb.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 /** The desired OpenMLDB cluster. Changing {@code version} rolls the cluster to it. */
 @ValidationRule(
@@ -60,6 +62,19 @@ public class OpenMLDBClusterSpec {
 
   @JsonPropertyDescription("How version changes are rolled.")
   private UpgradeSpec upgrade = new UpgradeSpec();
+
+  /** Fields the deserializer could not read (see {@link LenientSpecDeserializer}); never sent. */
+  @JsonIgnore private List<SpecProblem> parseProblems = List.of();
+
+  @JsonIgnore
+  public List<SpecProblem> getParseProblems() {
+    return parseProblems;
+  }
+
+  @JsonIgnore
+  public void setParseProblems(List<SpecProblem> parseProblems) {
+    this.parseProblems = List.copyOf(parseProblems);
+  }
 
   public String getVersion() {
     return version;
@@ -132,6 +147,20 @@ public class OpenMLDBClusterSpec {
       case TABLET -> tablet;
       case APISERVER -> apiserver;
       case TASKMANAGER -> taskmanager;
+    };
+  }
+
+  /** Replicas of a component, its default when the block or the field is left out. */
+  public int replicas(Component component) {
+    ComponentSpec spec = component(component);
+    if (spec != null && spec.getReplicas() != null) {
+      return spec.getReplicas();
+    }
+    return switch (component) {
+      case NAMESERVER -> 2;
+      case TABLET -> 3;
+      case APISERVER -> 1;
+      case TASKMANAGER -> 0;
     };
   }
 }

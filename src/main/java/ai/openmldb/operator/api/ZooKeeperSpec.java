@@ -11,6 +11,10 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** The ZooKeeper ensemble OpenMLDB registers in, and the operator reads. */
 public class ZooKeeperSpec {
+  /** An absolute ZooKeeper path whose segments are not "." or "..". */
+  public static final String ROOT_PATH_PATTERN =
+      "^(/[A-Za-z0-9_.-]*[A-Za-z0-9_-][A-Za-z0-9_.-]*)+$";
+
   /** A Kubernetes object name (RFC 1123 subdomain). */
   public static final String DNS_SUBDOMAIN =
       "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
@@ -24,7 +28,7 @@ public class ZooKeeperSpec {
   @JsonPropertyDescription("Root path of this OpenMLDB cluster in ZooKeeper (OpenMLDB's --zk_root_path).")
   @Required
   // Every segment needs a character other than '.': ZooKeeper refuses "." and ".." segments.
-  @Pattern("^(/[A-Za-z0-9_.-]*[A-Za-z0-9_-][A-Za-z0-9_.-]*)+$")
+  @Pattern(ROOT_PATH_PATTERN)
   @Size(max = 256)
   @ValidationRule(
       value = "self != '/zookeeper' && !self.startsWith('/zookeeper/')",

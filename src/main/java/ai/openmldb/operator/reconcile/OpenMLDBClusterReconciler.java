@@ -1,0 +1,164 @@
+package ai.openmldb.operator.reconcile;
+
+import ai.openmldb.operator.api.Component;
+import ai.openmldb.operator.api.Labels;
+import ai.openmldb.operator.api.OpenMLDBCluster;
+import ai.openmldb.operator.api.OpenMLDBClusterStatus;
+import ai.openmldb.operator.api.SpecProblem;
+import ai.openmldb.operator.config.OperatorConfig;
+import ai.openmldb.operator.k8s.DesiredWorkload;
+import ai.openmldb.operator.k8s.ObservedCluster;
+import ai.openmldb.operator.k8s.ObservedWorkload;
+import ai.openmldb.operator.k8s.WorkloadApplier;
+import ai.openmldb.operator.k8s.WorkloadFactory;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles an {@code OpenMLDBCluster}: observe → validate → apply workloads → let the
+ * {@link PodRollout} take one step → write status (only when it changed) → reschedule.
+ *
+ * <p>An invalid spec changes nothing in the cluster: status says Degraded/InvalidSpec with the
+ * field and the fix, and a Warning Event repeats it. This reconciler never deletes pods.
+ */
+public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBCluster> {
+  /** Label selecting every object (and pod) the operator manages. */
+  public static final String MANAGED_SELECTOR = Labels.MANAGED_BY + "=" + Labels.OPERATOR;
+  private static final Logger LOG = LoggerFactory.getLogger(OpenMLDBClusterReconciler.class);
+
+  private final OperatorConfig config;
+  private final PodRollout rollout;
+  private final EventRecorder events;
+  private final WorkloadApplier applier;
+  private final Clock clock;
+
+  public OpenMLDBClusterReconciler(OperatorConfig config, PodRollout rollout,
+      EventRecorder events, WorkloadApplier applier, Clock clock) {
+    this.config = config;
+    this.rollout = rollout;
+    this.events = events;
+    this.applier = applier;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, OpenMLDBCluster>> prepareEventSources(
+      EventSourceContext<OpenMLDBCluster> context) {
+    return List.of(
+        informer(StatefulSet.class, context),
+        informer(Pod.class, context),
+        informer(Service.class, context),
+        informer(ConfigMap.class, context));
+  }
+
+  /**
+   * Owned objects and pods map to their cluster by the instance label: pods are owned by their
+   * StatefulSet, not by the cluster, so owner references would not find it.
+   */
+  private static <R extends HasMetadata> InformerEventSource<R, OpenMLDBCluster> informer(
+      Class<R> type, EventSourceContext<OpenMLDBCluster> context) {
+    var configuration = InformerEventSourceConfiguration.from(type, OpenMLDBCluster.class)
+        .withName(type.getSimpleName())
+        .withLabelSelector(MANAGED_SELECTOR)
+        .withNamespacesInheritedFromController()
+        .withSecondaryToPrimaryMapper((R r) -> {
+          Map<String, String> labels = r.getMetadata().getLabels();
+          String instance = labels == null ? null : labels.get(Labels.INSTANCE);
+          return instance == null ? Set.of()
+              : Set.of(new ResourceID(instance, r.getMetadata().getNamespace()));
+        })
+        .build();
+    return new InformerEventSource<>(configuration, context);
+  }
+
+  @Override
+  public UpdateControl<OpenMLDBCluster> reconcile(
+      OpenMLDBCluster cluster, Context<OpenMLDBCluster> context) throws Exception {
+    ClusterStatusBuilder status = new ClusterStatusBuilder(cluster, clock);
+    Duration next = config.reconcileInterval();
+    List<SpecProblem> problems = SpecValidator.validate(cluster);
+    if (!problems.isEmpty()) {
+      String message = problems.stream().map(SpecProblem::message).collect(Collectors.joining("; "));
+      LOG.warn("Invalid spec of {}, changing nothing: {}", cluster.key(), message);
+      events.warning(cluster, "InvalidSpec", message);
+      status.invalid(problems).observed(observe(cluster, context, false));
+    } else {
+      List<String> changes = new ArrayList<>();
+      for (DesiredWorkload desired : WorkloadFactory.desired(cluster).values()) {
+        changes.addAll(applier.apply(desired));
+      }
+      if (!changes.isEmpty()) {
+        String summary = String.join(", ", changes);
+        LOG.info("{}: {}", cluster.key(), summary);
+        events.normal(cluster, "WorkloadsApplied", summary);
+      }
+      ObservedCluster observed = observe(cluster, context, true);
+      status.observed(observed);
+      Optional<Duration> soon = rollout.step(observed, status);
+      if (soon.isPresent() && soon.get().compareTo(next) < 0) {
+        next = soon.get();
+      }
+    }
+    OpenMLDBClusterStatus built = status.build();
+    UpdateControl<OpenMLDBCluster> control = status.changed(built)
+        ? UpdateControl.patchStatus(statusOnly(cluster, built))
+        : UpdateControl.noUpdate();
+    return control.rescheduleAfter(next);
+  }
+
+  /** The StatefulSets and pods of the cluster, per component, from the informers' caches. */
+  static ObservedCluster observe(OpenMLDBCluster cluster, Context<OpenMLDBCluster> context,
+      boolean specValid) {
+    Set<StatefulSet> sets = context.getSecondaryResources(StatefulSet.class);
+    Set<Pod> pods = context.getSecondaryResources(Pod.class);
+    Map<Component, ObservedWorkload> workloads = new EnumMap<>(Component.class);
+    for (Component c : Component.values()) {
+      StatefulSet sts = sets.stream().filter(s -> isOf(s, c)).findFirst().orElse(null);
+      int desired = specValid ? cluster.getSpec().replicas(c)
+          : sts == null || sts.getSpec().getReplicas() == null ? 0 : sts.getSpec().getReplicas();
+      workloads.put(c, new ObservedWorkload(c, desired, sts,
+          pods.stream().filter(p -> isOf(p, c)).toList()));
+    }
+    return new ObservedCluster(cluster, workloads);
+  }
+
+  private static boolean isOf(HasMetadata r, Component c) {
+    Map<String, String> labels = r.getMetadata().getLabels();
+    return labels != null && c.id().equals(labels.get(Labels.COMPONENT));
+  }
+
+  /** Name, namespace and status only: the status patch must not carry (or clobber) the spec. */
+  private static OpenMLDBCluster statusOnly(OpenMLDBCluster cluster, OpenMLDBClusterStatus status) {
+    OpenMLDBCluster patch = new OpenMLDBCluster();
+    patch.setMetadata(new ObjectMetaBuilder()
+        .withName(cluster.getMetadata().getName())
+        .withNamespace(cluster.getMetadata().getNamespace())
+        .build());
+    patch.setSpec(null);
+    patch.setStatus(status);
+    return patch;
+  }
+}

@@ -1,0 +1,58 @@
+package ai.openmldb.operator.reconcile;
+
+import ai.openmldb.operator.config.OperatorConfig;
+import ai.openmldb.operator.k8s.WorkloadApplier;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+
+/** Builds the JOSDK {@link Operator} with the cluster controller registered (not started). */
+public final class OperatorFactory {
+  /** The controller's name (JOSDK metrics and logs). */
+  public static final String CONTROLLER_NAME = "openmldbcluster";
+
+  private OperatorFactory() {}
+
+  /** The operator without pod rolling (pods keep their revision until deleted by someone). */
+  public static Operator create(KubernetesClient client, OperatorConfig config, MeterRegistry registry) {
+    return create(client, config, registry, PodRollout.NONE);
+  }
+
+  /**
+   * The operator with a {@link PodRollout} (the rolling upgrade). The client is not closed when
+   * the operator stops: its creator owns it.
+   */
+  public static Operator create(KubernetesClient client, OperatorConfig config,
+      MeterRegistry registry, PodRollout rollout) {
+    Operator operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          // The mock API answers server-side apply with 415; real clusters keep it on
+          .withUseSSAToPatchPrimaryResource(config.useServerSideApply())
+          .withSSABasedCreateUpdateMatchForDependentResources(config.useServerSideApply())
+          // Per-resource meters would tag by cluster name: unbounded cardinality
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+          .withResourceCloner(new ParseProblemsKeepingCloner(client));
+      if (config.leaderElection()) {
+        o.withLeaderElectionConfiguration(config.leaseNamespace().isBlank()
+            ? new LeaderElectionConfiguration(config.leaseName())
+            : new LeaderElectionConfiguration(config.leaseName(), config.leaseNamespace()));
+      }
+    });
+    Clock clock = Clock.systemUTC();
+    OpenMLDBClusterReconciler reconciler = new OpenMLDBClusterReconciler(config, rollout,
+        new EventRecorder(client, clock), new WorkloadApplier(client), clock);
+    operator.register(reconciler, c -> {
+      c.withName(CONTROLLER_NAME).withReconciliationMaxInterval(config.reconcileInterval());
+      if (config.watchNamespaces().isEmpty()) {
+        c.watchingAllNamespaces();
+      } else {
+        c.settingNamespaces(config.watchNamespaces());
+      }
+    });
+    return operator;
+  }
+}

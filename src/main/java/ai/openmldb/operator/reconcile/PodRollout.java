@@ -1,0 +1,25 @@
+package ai.openmldb.operator.reconcile;
+
+import ai.openmldb.operator.k8s.ObservedCluster;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The seam for restarting pods. The reconciler applies the workloads (which never restarts a pod:
+ * StatefulSets use {@code OnDelete}) and then calls this once per reconcile with a valid spec. An
+ * implementation decides and performs at most one step, records what it did through the status
+ * builder ({@code upgrade(...)}, {@code condition(...)}, {@code phase(...)}), and returns how soon
+ * it wants to look again. It must not block.
+ */
+@FunctionalInterface
+public interface PodRollout {
+  /** Restarts nothing: pods stay on their revision until deleted by someone else. */
+  PodRollout NONE = (observed, status) -> Optional.empty();
+
+  /**
+   * @param observed the cluster and its workloads, observed after the workloads were applied
+   * @param status the status being built for this reconcile
+   * @return when to reconcile again, empty for the regular interval
+   */
+  Optional<Duration> step(ObservedCluster observed, ClusterStatusBuilder status) throws Exception;
+}
