@@ -29,4 +29,11 @@ class SamplesTest {
     assertThat(cluster.getSpec().getParseProblems()).isEmpty();
     assertThat(SpecValidator.validate(cluster)).isEmpty();
   }
+
+  @ParameterizedTest
+  @MethodSource("samples")
+  void everySamplePassesTheCrdSchemaAsAnApiServerWouldCheckIt(Path file) throws Exception {
+    var resource = CrdSchemaChecker.YAML.readTree(file.toFile());
+    assertThat(CrdSchemaChecker.forGeneratedCrd().check(resource)).isEmpty();
+  }
 }
