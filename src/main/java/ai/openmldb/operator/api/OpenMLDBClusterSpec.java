@@ -10,11 +10,11 @@ import java.util.List;
 
 /** The desired OpenMLDB cluster. Changing {@code version} rolls the cluster to it. */
 @ValidationRule(
-    value = "self.nameserver.replicas >= 1",
+    value = "!has(self.nameserver.replicas) || self.nameserver.replicas >= 1",
     message = "spec.nameserver.replicas must be at least 1",
     fieldPath = ".nameserver.replicas")
 @ValidationRule(
-    value = "self.tablet.replicas >= 1",
+    value = "!has(self.tablet.replicas) || self.tablet.replicas >= 1",
     message = "spec.tablet.replicas must be at least 1",
     fieldPath = ".tablet.replicas")
 // A roll to an older minor/major version is not supported by OpenMLDB's storage format in general:

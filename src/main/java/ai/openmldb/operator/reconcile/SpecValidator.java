@@ -143,11 +143,6 @@ public final class SpecValidator {
       return;
     }
     int min = c == Component.NAMESERVER || c == Component.TABLET ? 1 : 0;
-    if (min == 1 && block.getReplicas() == null) {
-      // the CRD requires it too (its CEL rule reads the field)
-      problems.add(new SpecProblem(field + ".replicas", "is missing", "set " + field + ".replicas to 1 or more"));
-      return;
-    }
     int replicas = spec.replicas(c);
     if (replicas < min || replicas > MAX_REPLICAS) {
       problems.add(new SpecProblem(field + ".replicas",
