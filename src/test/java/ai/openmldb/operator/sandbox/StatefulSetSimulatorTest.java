@@ -144,10 +144,14 @@ class StatefulSetSimulatorTest {
         ready(pod("c1-tablet-0")) && ready(pod("c1-tablet-1")));
     String uid0 = pod("c1-tablet-0").getMetadata().getUid();
 
-    client.apps().statefulSets().withName("c1-tablet").edit(s -> {
-      StatefulSet next = tablets(2, "0.9.3", "r2");
-      s.getSpec().setTemplate(next.getSpec().getTemplate());
-      return s;
+    // retried: the edit carries the resourceVersion and may race the simulator's status write (409)
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+      client.apps().statefulSets().withName("c1-tablet").edit(s -> {
+        StatefulSet next = tablets(2, "0.9.3", "r2");
+        s.getSpec().setTemplate(next.getSpec().getTemplate());
+        return s;
+      });
+      return true;
     });
     await().atMost(Duration.ofSeconds(10)).until(() -> client.apps().statefulSets()
         .withName("c1-tablet").get().getStatus().getUpdateRevision() != null
