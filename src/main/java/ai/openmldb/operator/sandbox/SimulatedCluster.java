@@ -202,6 +202,32 @@ public final class SimulatedCluster {
    * leader), loaded on those tablets and replicating.
    */
   public synchronized SimTableInfo createTable(String db, String name, int partitions, int replicas) {
+    return createTable(db, name, partitions, replicas, 0);
+  }
+
+  /**
+   * The tables OpenMLDB creates itself (0.8/0.9): {@code INFORMATION_SCHEMA.GLOBAL_VARIABLES},
+   * {@code INFORMATION_SCHEMA.DEPLOY_RESPONSE_TIME}, {@code __INTERNAL_DB.PRE_AGG_META_INFO},
+   * {@code __INTERNAL_DB.JOB_INFO}, {@code __INTERNAL_DB.USER}: one partition each, spread over
+   * the tablets. OpenMLDB's {@code system_table_replica_num} defaults to 1, so by default they are
+   * single-replica tables: a tablet restart makes them unavailable unless a replica is added.
+   */
+  public synchronized List<SimTableInfo> createSystemTables(int replicas) {
+    List<SimTableInfo> out = new ArrayList<>();
+    String[][] names = {
+        {"INFORMATION_SCHEMA", "GLOBAL_VARIABLES"}, {"INFORMATION_SCHEMA", "DEPLOY_RESPONSE_TIME"},
+        {"__INTERNAL_DB", "PRE_AGG_META_INFO"}, {"__INTERNAL_DB", "JOB_INFO"},
+        {"__INTERNAL_DB", "USER"}};
+    for (int i = 0; i < names.length; i++) {
+      if (!tables.containsKey(names[i][0] + "." + names[i][1])) {
+        out.add(createTable(names[i][0], names[i][1], 1, replicas, i));
+      }
+    }
+    return out;
+  }
+
+  private SimTableInfo createTable(String db, String name, int partitions, int replicas,
+      int firstTablet) {
     List<String> live = tablets.entrySet().stream()
         .filter(e -> e.getValue().serving())
         .map(Map.Entry::getKey)
@@ -222,7 +248,7 @@ public final class SimulatedCluster {
       p.termOffsets.add(new long[] {1, 0});
       PartKey key = new PartKey(t.tid, pid);
       for (int j = 0; j < replicas; j++) {
-        String ep = live.get((pid + j) % live.size());
+        String ep = live.get((firstTablet + pid + j) % live.size());
         p.replicas.add(new SimTable.Meta(ep, j == 0, true));
         ReplicaLog log = new ReplicaLog();
         log.leaderMode = j == 0;

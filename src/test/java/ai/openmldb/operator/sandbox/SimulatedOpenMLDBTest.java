@@ -88,6 +88,12 @@ class SimulatedOpenMLDBTest {
     assertThat(new String(c.curator().getData().forPath(root + "/map/names/" + order.get(1)),
         StandardCharsets.UTF_8)).startsWith("127.0.0.1:");
 
+    cluster.createSystemTables(1);
+    assertThat(c.nameserver().showTables()).hasSize(5)
+        .allMatch(t -> t.replicaNum() == 1 && t.healthy());
+    assertThat(c.nameserver().showDatabases())
+        .containsExactlyInAnyOrder("INFORMATION_SCHEMA", "__INTERNAL_DB");
+
     String firstPod = order.get(0).substring(0, order.get(0).indexOf('.'));
     sim.stop(NS, firstPod);
     await().atMost(Duration.ofSeconds(10))
