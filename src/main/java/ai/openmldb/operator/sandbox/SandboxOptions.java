@@ -56,7 +56,7 @@ public record SandboxOptions(
         --tables N               tables to create (default 2)
         --partitions N           partitions per table (default 4)
         --replicas N             replicas per partition, at most --tablets (default 3)
-        --from VERSION           version the cluster starts on (default 0.8.5)
+        --from VERSION           version the cluster starts on (default 0.9.2, the sample's)
         --to VERSION             version it is rolled to (default 0.9.3)
         --write-rate N           writes per second during the roll, 0 for none (default 200)
         --seed N                 seed of the write load and of random chaos (default 42)
@@ -94,7 +94,7 @@ public record SandboxOptions(
   }
 
   public static SandboxOptions defaults() {
-    return new SandboxOptions(false, false, 3, 2, 4, 3, "0.8.5", "0.9.3", 200, 42, null, 300, 200,
+    return new SandboxOptions(false, false, 3, 2, 4, 3, "0.9.2", "0.9.3", 200, 42, null, 300, 200,
         "openmldb", 0, null, 0, false, false, null, false);
   }
 

@@ -169,6 +169,9 @@ public final class StatefulSetSimulator implements AutoCloseable {
     if (statefulSets == null || pods == null) {
       return;
     }
+    // The kubelet first: it reports deletions (and stops processes) before a pod of the same
+    // name is re-created below.
+    kubelet.sync(pods.getStore().list());
     List<Pod> allPods = pods.getStore().list();
     for (StatefulSet sts : statefulSets.getStore().list()) {
       reconcile(sts, allPods);

@@ -12,7 +12,7 @@ class SandboxOptionsTest {
   void defaultsDescribeTheSampleRoll() throws Exception {
     SandboxOptions o = SandboxOptions.parse();
     assertThat(o.tablets()).isEqualTo(3);
-    assertThat(o.from()).isEqualTo("0.8.5");
+    assertThat(o.from()).isEqualTo("0.9.2");
     assertThat(o.to()).isEqualTo("0.9.3");
     assertThat(o.keepRunning()).isFalse();
     assertThat(o.chaos()).isFalse();

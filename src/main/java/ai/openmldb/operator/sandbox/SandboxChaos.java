@@ -1,0 +1,126 @@
+package ai.openmldb.operator.sandbox;
+
+import ai.openmldb.operator.api.UpgradeStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The sandbox's {@code --chaos-*} options: decides, from the roll's observed position, when to
+ * inject each fault, and injects it into the world. Moments are drawn from {@code --seed}, so a
+ * run can be repeated.
+ */
+final class SandboxChaos {
+  private final SandboxOptions options;
+  private final SandboxWorld world;
+  private final SimulatedCluster cluster;
+  private final SandboxPrinter printer;
+  private final String namespace;
+  private final Random random;
+  private final List<String> faults = new ArrayList<>();
+  private List<Integer> restartAtPods;
+  private long restartNotBeforeNanos = -1;
+  private int operatorRestarts;
+  private boolean zkMemberLost;
+  private boolean nameserverFailedOver;
+  private boolean opFailed;
+
+  SandboxChaos(SandboxOptions options, SandboxWorld world, SimulatedCluster cluster,
+      SandboxPrinter printer, String namespace) {
+    this.options = options;
+    this.world = world;
+    this.cluster = cluster;
+    this.printer = printer;
+    this.namespace = namespace;
+    this.random = new Random(options.seed());
+  }
+
+  /** Faults armed before the version changes. */
+  void beforeRoll() {
+    if (options.chaosStuckPod() != null) {
+      world.statefulSets().addNeverReady(new NeverReadyRule(options.chaosStuckPod(), options.to()));
+      fault("pod " + options.chaosStuckPod() + " never becomes ready on " + options.to());
+    }
+  }
+
+  /** Called on every poll during the roll with the latest {@code status.upgrade}. */
+  void onProgress(UpgradeStatus u) {
+    if (u == null) {
+      return;
+    }
+    maybeRestartOperator(u);
+    boolean inTablet = "tablet".equals(u.getComponent()) && u.getPod() != null;
+    String step = u.getStep() == null ? "" : u.getStep().toLowerCase();
+    if (options.chaosZkMemberLoss() && !zkMemberLost && u.getPodsTotal() > 0
+        && u.getPodsUpgraded() * 2 >= u.getPodsTotal()) {
+      zkMemberLost = true;
+      int member = random.nextInt(3);
+      world.zookeeper().killMember(member);
+      fault("ZooKeeper member " + member + " of 3 killed at pod " + u.getPodsUpgraded() + "/"
+          + u.getPodsTotal());
+    }
+    if (options.chaosNameserverFailover() && !nameserverFailedOver && inTablet
+        && step.contains("leader")) {
+      nameserverFailedOver = true;
+      String leader = cluster.nameserverLeader().orElse(null);
+      if (leader != null) {
+        String pod = leader.contains(".") ? leader.substring(0, leader.indexOf('.'))
+            : leader.substring(0, Math.max(0, leader.indexOf(':')));
+        world.kubernetes().client().pods().inNamespace(namespace).withName(pod).delete();
+        fault("nameserver leader " + pod + " killed during " + u.getStep() + " of " + u.getPod());
+      }
+    }
+    if (options.chaosFailedOp() && !opFailed && inTablet) {
+      opFailed = true;
+      cluster.failNextOp(null);
+      fault("next nameserver op fails (kFailed), armed at " + u.getStep() + " of " + u.getPod());
+    }
+  }
+
+  /** {@code --chaos-operator-restarts N}: at N moments spread over the pods, drawn from the seed. */
+  private void maybeRestartOperator(UpgradeStatus u) {
+    int n = options.chaosOperatorRestarts();
+    if (n == 0 || u.getPodsTotal() <= 0) {
+      return;
+    }
+    if (restartAtPods == null) {
+      restartAtPods = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        restartAtPods.add((int) Math.floor((i + random.nextDouble()) * u.getPodsTotal() / n));
+      }
+    }
+    if (operatorRestarts >= n || u.getPodsUpgraded() < restartAtPods.get(operatorRestarts)) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (restartNotBeforeNanos < 0) {
+      // somewhere inside the step rather than always at its boundary
+      restartNotBeforeNanos = now + (long) (random.nextDouble() * 400_000_000L);
+      return;
+    }
+    if (now < restartNotBeforeNanos) {
+      return;
+    }
+    restartNotBeforeNanos = -1;
+    operatorRestarts++;
+    String where = u.getPod() + " " + u.getStep();
+    printer.line("chaos: stopping the operator (restart %d/%d, during %s)", operatorRestarts, n,
+        where);
+    world.stopOperator();
+    world.startOperator();
+    fault("operator restarted during " + where);
+  }
+
+  private void fault(String description) {
+    faults.add(description);
+    printer.line("chaos: %s", description);
+  }
+
+  int operatorRestarts() {
+    return operatorRestarts;
+  }
+
+  List<String> faults() {
+    return List.copyOf(faults);
+  }
+}

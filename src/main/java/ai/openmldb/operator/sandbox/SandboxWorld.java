@@ -1,0 +1,118 @@
+package ai.openmldb.operator.sandbox;
+
+import ai.openmldb.operator.config.OperatorConfig;
+import ai.openmldb.operator.openmldb.OpenMLDBConnections;
+import ai.openmldb.operator.reconcile.OperatorFactory;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+
+/**
+ * Everything the sandbox runs in one JVM: a real ZooKeeper, the Kubernetes API, the
+ * StatefulSet/kubelet simulator driving the simulated OpenMLDB processes, and the real operator
+ * (which can be stopped and replaced by a new instance, as a crashed operator pod would be).
+ */
+public final class SandboxWorld implements AutoCloseable {
+  private final EmbeddedZooKeeper zookeeper;
+  private final SandboxKubernetes kubernetes;
+  private final SimulatedOpenMLDB openmldb;
+  private final StatefulSetSimulator statefulSets;
+  private final OperatorConfig operatorConfig;
+  private Operator operator;
+  private OpenMLDBConnections connections;
+  private int operatorStarts;
+
+  private SandboxWorld(EmbeddedZooKeeper zookeeper, SandboxKubernetes kubernetes,
+      SimulatedOpenMLDB openmldb, StatefulSetSimulator statefulSets, OperatorConfig config) {
+    this.zookeeper = zookeeper;
+    this.kubernetes = kubernetes;
+    this.openmldb = openmldb;
+    this.statefulSets = statefulSets;
+    this.operatorConfig = config;
+  }
+
+  /** Starts ZooKeeper, the API server and the simulators (not the operator). */
+  public static SandboxWorld start(SandboxOptions options, SandboxPrinter printer) {
+    EmbeddedZooKeeper zk = options.chaosZkMemberLoss()
+        ? EmbeddedZooKeeper.startEnsemble(3) : EmbeddedZooKeeper.start();
+    printer.line("ZooKeeper %s%s", zk.connectString(), zk.isEnsemble() ? " (3 members)" : "");
+    SandboxKubernetes kube = null;
+    SimulatedOpenMLDB sim = null;
+    try {
+      kube = SandboxKubernetes.start(options.port(), options.namespace());
+      printer.line("Kubernetes API %s (CRD %s, namespace %s)", kube.url(),
+          SandboxKubernetes.crdName(), options.namespace());
+      sim = new SimulatedOpenMLDB(SimulatedOpenMLDB.Settings.defaults()
+          .withOpLatency(Duration.ofMillis(options.opMs())));
+      StatefulSetSimulator sts = new StatefulSetSimulator(kube.client(), sim,
+          SimulatorSettings.defaults().withPodStartDelay(Duration.ofMillis(options.podStartMs())),
+          printer::podEvent).start();
+      printer.line("StatefulSet controller and kubelet simulator (pod start %d ms) driving the"
+          + " simulated OpenMLDB (op %d ms)", options.podStartMs(), options.opMs());
+      return new SandboxWorld(zk, kube, sim, sts, OperatorConfig.forMockApi());
+    } catch (RuntimeException e) {
+      if (sim != null) {
+        sim.close();
+      }
+      if (kube != null) {
+        kube.close();
+      }
+      zk.close();
+      throw e;
+    }
+  }
+
+  /** Builds and starts a new operator instance (with its own OpenMLDB connections). */
+  public synchronized void startOperator() {
+    if (operator != null) {
+      throw new IllegalStateException("operator already running");
+    }
+    connections = new OpenMLDBConnections(operatorConfig);
+    operator = OperatorFactory.create(kubernetes.client(), operatorConfig,
+        new SimpleMeterRegistry()); // UPGRADE-WIRING: pass connections once the overload lands
+    operator.start();
+    operatorStarts++;
+  }
+
+  /** Stops the operator as a crash would: nothing is finished or cleaned up first. */
+  public synchronized void stopOperator() {
+    if (operator != null) {
+      operator.stop();
+      operator = null;
+    }
+    if (connections != null) {
+      connections.close();
+      connections = null;
+    }
+  }
+
+  /** How many operator instances were started. */
+  public synchronized int operatorStarts() {
+    return operatorStarts;
+  }
+
+  public EmbeddedZooKeeper zookeeper() {
+    return zookeeper;
+  }
+
+  public SandboxKubernetes kubernetes() {
+    return kubernetes;
+  }
+
+  public SimulatedOpenMLDB openmldb() {
+    return openmldb;
+  }
+
+  public StatefulSetSimulator statefulSets() {
+    return statefulSets;
+  }
+
+  @Override
+  public void close() {
+    stopOperator();
+    statefulSets.close();
+    openmldb.close();
+    kubernetes.close();
+    zookeeper.close();
+  }
+}
