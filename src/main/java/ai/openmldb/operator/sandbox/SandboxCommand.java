@@ -70,8 +70,7 @@ public final class SandboxCommand {
         summary.write(options.summary());
         printer.line("summary written to %s", options.summary());
       }
-      printer.line(summary.exitCode() == 0 ? "OK: rolled to %s with no acknowledged write lost"
-          : "NOT OK: the roll to %s did not complete, or writes were lost", options.to());
+      printer.line("%s", verdict(summary));
       if (options.keepRunning()) {
         keepWorld = true;
         keepRunning(options, printer, world, run);
@@ -88,6 +87,20 @@ public final class SandboxCommand {
         world.close();
       }
     }
+  }
+
+  static String verdict(SandboxSummary s) {
+    String writes = s.lostWrites() == 0 ? "no acknowledged write lost"
+        : s.lostWrites() + " acknowledged writes LOST";
+    if (s.exitCode() == 0) {
+      return "OK: rolled to " + s.toVersion() + " with " + writes;
+    }
+    if (s.rolledBack()) {
+      return "NOT OK (as --chaos-stuck-pod intends): the roll to " + s.toVersion()
+          + " halted and was rolled back to " + s.fromVersion() + "; " + writes;
+    }
+    return "NOT OK: " + (s.completed() ? "the roll completed" : "the roll to " + s.toVersion()
+        + " did not complete") + "; " + writes;
   }
 
   /** Prints how to reach the world, then blocks until the JVM is stopped (Ctrl-C). */

@@ -35,6 +35,7 @@ final class SandboxRun {
   static final Path SAMPLE = Path.of("config", "samples", "minimal.yaml");
   static final String DATABASE = "sandbox";
   static final String RETRY_ANNOTATION = "openmldb.ai/retry";
+  static final String ACKNOWLEDGE_FAILED_OPS_ANNOTATION = "openmldb.ai/acknowledge-failed-ops";
 
   /** Used when the jar runs outside the repository (same content as the sample). */
   private static final String BUILT_IN_SAMPLE = """
@@ -170,17 +171,7 @@ final class SandboxRun {
             rolledBack = true;
           } else if (retries < 5) {
             retries++;
-            printer.line("the roll halted; retrying it (annotation %s=%d, as a user would)",
-                RETRY_ANNOTATION, retries);
-            final int token = retries;
-            client.resources(OpenMLDBCluster.class).inNamespace(options.namespace())
-                .withName(name).edit(x -> {
-                  if (x.getMetadata().getAnnotations() == null) {
-                    x.getMetadata().setAnnotations(new HashMap<>());
-                  }
-                  x.getMetadata().getAnnotations().put(RETRY_ANNOTATION, "sandbox-" + token);
-                  return x;
-                });
+            resumeAsAUser(retries);
           }
         }
       }
@@ -188,6 +179,30 @@ final class SandboxRun {
     }
     printer.line("the roll did not finish in time");
     return new RollOutcome(false, rolledBack, retries);
+  }
+
+  /**
+   * What the remedy of a halt asks of a user: acknowledge the nameserver ops that ended in
+   * kFailed (after checking them) and ask for a retry.
+   */
+  private void resumeAsAUser(int attempt) {
+    List<String> failed = cluster.opSummaries().stream().filter(s -> s.endsWith(" kFailed"))
+        .map(s -> s.substring(0, s.indexOf(' '))).toList();
+    printer.line("the roll halted; resuming it as a user would: %s%s=%d",
+        failed.isEmpty() ? "" : ACKNOWLEDGE_FAILED_OPS_ANNOTATION + "=" + String.join(",", failed)
+            + ", ", RETRY_ANNOTATION, attempt);
+    client.resources(OpenMLDBCluster.class).inNamespace(options.namespace()).withName(name)
+        .edit(x -> {
+          if (x.getMetadata().getAnnotations() == null) {
+            x.getMetadata().setAnnotations(new HashMap<>());
+          }
+          if (!failed.isEmpty()) {
+            x.getMetadata().getAnnotations().put(ACKNOWLEDGE_FAILED_OPS_ANNOTATION,
+                String.join(",", failed));
+          }
+          x.getMetadata().getAnnotations().put(RETRY_ANNOTATION, "sandbox-" + attempt);
+          return x;
+        });
   }
 
   private SandboxSummary summarize(RollRecorder recorder, SandboxChaos chaos, RollOutcome outcome,
