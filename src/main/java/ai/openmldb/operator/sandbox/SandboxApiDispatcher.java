@@ -75,12 +75,53 @@ final class SandboxApiDispatcher extends Dispatcher {
     if ("scale".equals(path.subresource()) && path.name() != null) {
       return scale(request, path);
     }
-    String accept = request.getHeader("Accept");
-    if (method.equals("GET") && !path.isWatch() && accept != null && accept.contains("as=Table")
-        && path.subresource() == null) {
-      return table(request, path);
+    if (!method.equals("GET") || path.isWatch() || path.subresource() != null) {
+      return null;
     }
-    return null;
+    String accept = request.getHeader("Accept");
+    boolean asTable = accept != null && accept.contains("as=Table");
+    String fieldSelector = path.name() == null ? path.query().get("fieldSelector") : null;
+    if (!asTable && (fieldSelector == null || fieldSelector.isEmpty())) {
+      return null;
+    }
+    MockResponse plain = store.dispatch(fieldSelector == null ? request
+        : request(HttpMethod.GET, withoutQueryParameter(request.getPath(), "fieldSelector"),
+            null, null));
+    if (plain.code() != 200) {
+      return withContentType(plain);
+    }
+    JsonNode body = read(plain);
+    ApiResource resource =
+        ApiResourceCatalog.find(resources(), path.group(), path.version(), path.plural());
+    if (body.path("items").isArray()) {
+      ObjectNode list = (ObjectNode) body;
+      if (fieldSelector != null) {
+        list.set("items", FieldSelector.filter(fieldSelector, body.path("items"), mapper));
+      }
+      if (resource != null) {
+        // the mock says "List"; typed clients (kubectl describe's events) want "EventList"
+        list.put("kind", resource.kind() + "List").put("apiVersion", resource.groupVersion());
+      }
+    }
+    if (!asTable || resource == null) {
+      return json(200, body);
+    }
+    boolean full = "Object".equals(path.query().get("includeObject"));
+    return json(200, tables.toTable(body, resource, full));
+  }
+
+  private static String withoutQueryParameter(String rawPath, String name) {
+    int q = rawPath.indexOf('?');
+    if (q < 0) {
+      return rawPath;
+    }
+    StringBuilder kept = new StringBuilder();
+    for (String pair : rawPath.substring(q + 1).split("&")) {
+      if (!pair.isEmpty() && !pair.startsWith(name + "=") && !pair.equals(name)) {
+        kept.append(kept.length() == 0 ? "?" : "&").append(pair);
+      }
+    }
+    return rawPath.substring(0, q) + kept;
   }
 
   private ObjectNode version() {
@@ -110,17 +151,6 @@ final class SandboxApiDispatcher extends Dispatcher {
         "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", null, null));
     JsonNode list = crds.code() == 200 ? read(crds) : mapper.createObjectNode();
     return catalog.resources(list);
-  }
-
-  private MockResponse table(RecordedRequest request, ResourcePath path) throws IOException {
-    ApiResource resource =
-        ApiResourceCatalog.find(resources(), path.group(), path.version(), path.plural());
-    MockResponse plain = store.dispatch(request);
-    if (resource == null || plain.code() != 200) {
-      return withContentType(plain);
-    }
-    boolean full = "Object".equals(path.query().get("includeObject"));
-    return json(200, tables.toTable(read(plain), resource, full));
   }
 
   /**

@@ -139,7 +139,19 @@ class SandboxKubernetesTest {
 
     assertThat(kubectl(kubeconfig, "get", "openmldbclusters", "c1", "-o",
         "jsonpath={.spec.version}")).isEqualTo("0.8.5");
-    assertThat(kubectl(kubeconfig, "describe", "omc", "c1")).contains("Name:", "c1", "0.8.5");
+    OpenMLDBCluster c1 = kube.client().resources(OpenMLDBCluster.class).withName("c1").get();
+    for (String involved : List.of("c1", "other")) {
+      kube.client().v1().events().resource(new io.fabric8.kubernetes.api.model.EventBuilder()
+          .withNewMetadata().withName(involved + ".1").endMetadata()
+          .withNewInvolvedObject().withKind("OpenMLDBCluster").withName(involved)
+          .withNamespace("demo").withUid(involved.equals("c1") ? c1.getMetadata().getUid() : "x")
+          .endInvolvedObject().withReason("RestartingPod").withMessage("restarting " + involved)
+          .withType("Normal").build()).create();
+    }
+    assertThat(kubectl(kubeconfig, "describe", "omc", "c1")).contains("Name:", "c1", "0.8.5",
+        "RestartingPod", "restarting c1").doesNotContain("restarting other");
+    assertThat(kubectl(kubeconfig, "get", "events")).contains("RestartingPod",
+        "openmldbcluster/c1", "restarting other");
 
     kubectl(kubeconfig, "patch", "omc", "c1", "--type=merge", "-p",
         "{\"spec\":{\"version\":\"0.9.3\"}}");
