@@ -98,7 +98,11 @@ public final class RollingUpgrade implements PodRollout {
     boolean outdated = observed.workloads().values().stream()
         .anyMatch(w -> w.pods().stream().anyMatch(p -> !w.isUpToDate(p)));
     if (!active && !outdated) {
-      return Optional.empty();
+      // pods on another version than the spec's while none looks outdated: the StatefulSet in
+      // the cache predates the change that is being applied; look again soon, not in a minute
+      boolean caughtUp = observed.runningVersions().isEmpty()
+          || observed.runningVersions().equals(java.util.Set.of(cluster.getSpec().getVersion()));
+      return caughtUp ? Optional.empty() : Optional.of(config.stepPollInterval());
     }
     for (ObservedWorkload w : observed.workloads().values()) {
       if (w.desiredReplicas() > 0 && w.statefulSet() == null) {
