@@ -3,7 +3,6 @@ package ai.openmldb.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.openmldb.operator.api.Component;
 import ai.openmldb.operator.api.ComponentSpec;
 import ai.openmldb.operator.api.ConditionType;
 import ai.openmldb.operator.api.Labels;
@@ -322,16 +321,12 @@ class RollingUpgradeTest {
     client.resources(OpenMLDBCluster.class).resource(cluster).create();
 
     SimulatedCluster c = sim.cluster(zk.getConnectString(), "/" + ns);
-    long t0 = System.nanoTime();
     await().atMost(ROLL).pollInterval(Duration.ofMillis(20))
         .until(() -> pods(name).size() == nameservers + tablets + 1
             && pods(name).stream().allMatch(ai.openmldb.operator.k8s.Pods::isReady)
             && c.nameserverLeader().isPresent());
-    long t1 = System.nanoTime();
     await().atMost(ROLL).pollInterval(Duration.ofMillis(20))
         .until(() -> Phase.RUNNING.equals(status(name).getPhase()));
-    System.out.printf("[create] pods %d ms, running %d ms%n", (t1 - t0) / 1_000_000,
-        (System.nanoTime() - t1) / 1_000_000);
     return c;
   }
 
@@ -402,10 +397,5 @@ class RollingUpgradeTest {
     WriteLoadReport r = load.report();
     load = null;
     return r;
-  }
-
-  @SuppressWarnings("unused")
-  private static Component unused() {
-    return Component.TABLET;
   }
 }
