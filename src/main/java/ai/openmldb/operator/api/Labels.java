@@ -16,6 +16,16 @@ public final class Labels {
   /** Hash of the desired pod template; a pod whose value differs must be restarted. */
   public static final String REVISION_ANNOTATION = "openmldb.ai/revision";
 
+  /**
+   * Comma-separated nameserver op ids the user acknowledges as handled: a roll halted by a
+   * {@code kFailed} op continues once its id is listed here.
+   */
+  public static final String ACKNOWLEDGE_FAILED_OPS_ANNOTATION =
+      "openmldb.ai/acknowledge-failed-ops";
+
+  /** Set to a new value to retry a roll that halted and waits for the user. */
+  public static final String RETRY_ANNOTATION = "openmldb.ai/retry";
+
   private Labels() {}
 
   /** Labels selecting the pods of one component of one cluster (stable: used in selectors). */

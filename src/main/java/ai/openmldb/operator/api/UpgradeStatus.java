@@ -53,6 +53,27 @@ public class UpgradeStatus {
   /** Pods in the order they are rolled. */
   private List<String> plan = new ArrayList<>();
 
+  /** What the roll waits for or does right now. */
+  private String message;
+
+  /** When the operator last made progress in this step (RFC 3339): the step timeout's start. */
+  private String lastProgressAt;
+
+  /** When the current wave of fenced leader moves started (RFC 3339). */
+  private String fencedAt;
+
+  /** Uid of the pod instance the operator deleted for the pod in progress. */
+  private String deletedPodUid;
+
+  /** Highest nameserver op id when the roll started: older failed ops are not this roll's. */
+  private Long opBaseline;
+
+  /** The roll stopped in a safe state and waits for the user (annotation openmldb.ai/retry). */
+  private Boolean halted;
+
+  /** The openmldb.ai/retry annotation value already honoured. */
+  private String retryToken;
+
   public String getFromVersion() {
     return fromVersion;
   }
@@ -181,5 +202,59 @@ public class UpgradeStatus {
     this.plan = plan;
   }
 
+  public String getMessage() {
+    return message;
+  }
 
+  public void setMessage(String message) {
+    this.message = message;
+  }
+
+  public String getLastProgressAt() {
+    return lastProgressAt;
+  }
+
+  public void setLastProgressAt(String lastProgressAt) {
+    this.lastProgressAt = lastProgressAt;
+  }
+
+  public String getFencedAt() {
+    return fencedAt;
+  }
+
+  public void setFencedAt(String fencedAt) {
+    this.fencedAt = fencedAt;
+  }
+
+  public String getDeletedPodUid() {
+    return deletedPodUid;
+  }
+
+  public void setDeletedPodUid(String deletedPodUid) {
+    this.deletedPodUid = deletedPodUid;
+  }
+
+  public Long getOpBaseline() {
+    return opBaseline;
+  }
+
+  public void setOpBaseline(Long opBaseline) {
+    this.opBaseline = opBaseline;
+  }
+
+  public Boolean getHalted() {
+    return halted;
+  }
+
+  public void setHalted(Boolean halted) {
+    this.halted = halted;
+  }
+
+  public String getRetryToken() {
+    return retryToken;
+  }
+
+  public void setRetryToken(String retryToken) {
+    this.retryToken = retryToken;
+  }
 }

@@ -7,6 +7,8 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import ai.openmldb.operator.metrics.OperatorMetrics;
+import ai.openmldb.operator.openmldb.OpenMLDBConnections;
 import java.time.Clock;
 
 /** Builds the JOSDK {@link Operator} with the cluster controller registered (not started). */
@@ -19,6 +21,18 @@ public final class OperatorFactory {
   /** The operator without pod rolling (pods keep their revision until deleted by someone). */
   public static Operator create(KubernetesClient client, OperatorConfig config, MeterRegistry registry) {
     return create(client, config, registry, PodRollout.NONE);
+  }
+
+  /**
+   * The operator with the rolling upgrade: version (or template) changes roll the cluster through
+   * the nameservers found with {@code connections}. The connections are not closed when the
+   * operator stops: their creator owns them.
+   */
+  public static Operator create(KubernetesClient client, OperatorConfig config,
+      MeterRegistry registry, OpenMLDBConnections connections) {
+    Clock clock = Clock.systemUTC();
+    return create(client, config, registry, new RollingUpgrade(client, config, connections,
+        new EventRecorder(client, clock), new OperatorMetrics(registry), clock));
   }
 
   /**

@@ -51,7 +51,6 @@ public final class IntentUpdate {
     if (decision instanceof UnfenceLeaders u) {
       return u.sticky() ? next.withHalted(true).withRetryToken(retryAnnotation) : next;
     }
-    next = next.withLastProgressAt(now);
     if (decision instanceof FenceLeaders) {
       next = next.withFencedAt(now);
     }
@@ -62,5 +61,19 @@ public final class IntentUpdate {
       next = next.withFinished(true);
     }
     return next;
+  }
+
+  /**
+   * The intent once the decision was carried out: the step made progress, so its watchdog
+   * restarts. An action that failed leaves the watchdog running, so repeated failures end in a
+   * halt after the step's timeout instead of retrying for ever.
+   */
+  public static UpgradeIntent progressed(UpgradeIntent intent, UpgradeDecision decision,
+      Instant now) {
+    if (decision instanceof Wait || decision instanceof Halt || decision instanceof Idle
+        || decision instanceof UnfenceLeaders) {
+      return intent;
+    }
+    return intent.withLastProgressAt(now);
   }
 }

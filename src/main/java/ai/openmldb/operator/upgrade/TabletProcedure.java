@@ -275,17 +275,18 @@ final class TabletProcedure {
         .toList();
     List<ReplicaRef> tempsLeft = back.stream()
         .flatMap(p -> entryOf(entries, p).map(LedgerEntry::temporaryReplica)
-            .filter(t -> !t.isEmpty() && p.on(t).isPresent())
+            .filter(t -> !t.isEmpty() && p.on(t).map(r -> !r.leader()).orElse(false))
             .map(p::ref).stream())
         .limit(max)
         .toList();
+    // DelReplicaNS refuses a leader entry: a temporary replica that led is recovered (demoted)
+    // first, as the official post-upgrade does, then deleted
     if (!tempsLeft.isEmpty()) {
       return new DeleteTemporaryReplicas(restore, tempsLeft);
     }
     List<ReplicaRef> oldLeaders = back.stream()
         .flatMap(p -> p.partition().replicas().stream()
-            .filter(r -> !r.alive() && !r.endpoint().equals(ep) && tabletUp(r.endpoint())
-                && !isTemporary(entries, p, r.endpoint()))
+            .filter(r -> !r.alive() && !r.endpoint().equals(ep) && tabletUp(r.endpoint()))
             .map(r -> p.ref(r.endpoint())))
         .limit(bulk)
         .toList();
@@ -385,10 +386,6 @@ final class TabletProcedure {
     return obs.pods(Component.TABLET).stream()
         .filter(t -> t.endpoint().equals(endpoint))
         .findFirst();
-  }
-
-  private static boolean isTemporary(List<LedgerEntry> entries, Part p, String endpoint) {
-    return entryOf(entries, p).map(e -> e.temporaryReplica().equals(endpoint)).orElse(false);
   }
 
   private ReplicaInfo replica(Part p) {

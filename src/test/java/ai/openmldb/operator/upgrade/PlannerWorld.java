@@ -225,6 +225,7 @@ final class PlannerWorld {
     UpgradeDecision d = decide();
     intent = IntentUpdate.before(intent, d, now, retryAnnotation);
     apply(d);
+    intent = IntentUpdate.progressed(intent, d, now);
     log.add(d);
     return d;
   }
@@ -307,7 +308,11 @@ final class PlannerWorld {
     } else if (d instanceof FenceReplicas f) {
       f.replicas().forEach(r -> find(r).on(r.endpoint()).orElseThrow().alive = false);
     } else if (d instanceof ReviveLeaders r) {
-      r.leaders().forEach(x -> find(x).on(x.endpoint()).orElseThrow().alive = true);
+      r.leaders().forEach(x -> {
+        Replica rep = find(x).on(x.endpoint()).orElseThrow();
+        assertThat(rep.leader && !rep.alive).isTrue();
+        rep.alive = true;
+      });
     } else if (d instanceof RecoverTables r) {
       r.replicas().forEach(x -> {
         Part p = find(x);
@@ -318,8 +323,11 @@ final class PlannerWorld {
         rep.offset = p.serving().orElseThrow().offset;
       });
     } else if (d instanceof DeleteTemporaryReplicas r) {
-      r.replicas().forEach(x ->
-          find(x).replicas.removeIf(rep -> rep.endpoint.equals(x.endpoint())));
+      r.replicas().forEach(x -> {
+        assertThat(find(x).on(x.endpoint()).orElseThrow().leader)
+            .as("DelReplicaNS refuses a leader entry").isFalse();
+        find(x).replicas.removeIf(rep -> rep.endpoint.equals(x.endpoint()));
+      });
     } else if (d instanceof DeletePod del) {
       deletePod(del);
     } else if (d instanceof Done x) {

@@ -410,6 +410,7 @@ class UpgradePlannerTest {
         boolean crash = !(d instanceof Wait) && ++actions % crashEvery == 0;
         if (!crash) {
           w.apply(d);
+          w.intent = IntentUpdate.progressed(w.intent, d, w.now);
         } else {
           w.tick();
         }

@@ -1,0 +1,365 @@
+package ai.openmldb.operator.reconcile;
+
+import ai.openmldb.operator.api.Component;
+import ai.openmldb.operator.api.ConditionType;
+import ai.openmldb.operator.api.Labels;
+import ai.openmldb.operator.api.OpenMLDBCluster;
+import ai.openmldb.operator.api.Phase;
+import ai.openmldb.operator.api.UpgradeStatus;
+import ai.openmldb.operator.api.ZooKeeperSpec;
+import ai.openmldb.operator.config.OperatorConfig;
+import ai.openmldb.operator.k8s.ObservedCluster;
+import ai.openmldb.operator.k8s.ObservedWorkload;
+import ai.openmldb.operator.metrics.OperatorMetrics;
+import ai.openmldb.operator.openmldb.ClusterConnection;
+import ai.openmldb.operator.openmldb.OpenMLDBConnections;
+import ai.openmldb.operator.upgrade.ClusterObservation;
+import ai.openmldb.operator.upgrade.IntentUpdate;
+import ai.openmldb.operator.upgrade.PodState;
+import ai.openmldb.operator.upgrade.Position;
+import ai.openmldb.operator.upgrade.Step;
+import ai.openmldb.operator.upgrade.UpgradeDecision;
+import ai.openmldb.operator.upgrade.UpgradeDecision.AddTemporaryReplicas;
+import ai.openmldb.operator.upgrade.UpgradeDecision.ClearLedgerEntries;
+import ai.openmldb.operator.upgrade.UpgradeDecision.DeletePod;
+import ai.openmldb.operator.upgrade.UpgradeDecision.Direction;
+import ai.openmldb.operator.upgrade.UpgradeDecision.DisableAutoFailover;
+import ai.openmldb.operator.upgrade.UpgradeDecision.Done;
+import ai.openmldb.operator.upgrade.UpgradeDecision.FenceLeaders;
+import ai.openmldb.operator.upgrade.UpgradeDecision.Halt;
+import ai.openmldb.operator.upgrade.UpgradeDecision.Idle;
+import ai.openmldb.operator.upgrade.UpgradeDecision.RecordAutoFailover;
+import ai.openmldb.operator.upgrade.UpgradeDecision.RecordLedger;
+import ai.openmldb.operator.upgrade.UpgradeDecision.RecoverTables;
+import ai.openmldb.operator.upgrade.UpgradeDecision.RestoreAutoFailover;
+import ai.openmldb.operator.upgrade.UpgradeDecision.Resume;
+import ai.openmldb.operator.upgrade.UpgradeDecision.StartRoll;
+import ai.openmldb.operator.upgrade.UpgradeDecision.SwitchLeaders;
+import ai.openmldb.operator.upgrade.UpgradeDecision.UnfenceLeaders;
+import ai.openmldb.operator.upgrade.UpgradeDecision.Wait;
+import ai.openmldb.operator.upgrade.UpgradeIntent;
+import ai.openmldb.operator.upgrade.UpgradePlanner;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rolling upgrade as the reconciler's {@link PodRollout}: observe, let the
+ * {@link UpgradePlanner} choose the single next action, record the intent in
+ * {@code status.upgrade} before a disruptive act, act, report (status, conditions, Events,
+ * metrics) and reschedule. It never waits: a pod starting or an op running is a {@code Wait} and
+ * a reschedule after {@code stepPollInterval}.
+ *
+ * <p>Decisions that only touch OpenMLDB metadata (ledger, auto-failover, fencing) are followed at
+ * once by the next one within the same reconcile, up to {@link #MAX_CHAIN}: a fenced partition
+ * is switched as soon as its follower has the final offset, not one poll interval later.
+ */
+public final class RollingUpgrade implements PodRollout {
+  private static final Logger LOG = LoggerFactory.getLogger(RollingUpgrade.class);
+  static final int MAX_CHAIN = 4;
+  /** After fencing, how often and how long a reconcile re-reads offsets before it reschedules. */
+  static final Duration FENCE_POLL = Duration.ofMillis(5);
+  static final int FENCE_POLLS = 20;
+
+  private final OperatorConfig config;
+  private final OpenMLDBConnections connections;
+  private final EventRecorder events;
+  private final OperatorMetrics metrics;
+  private final Clock clock;
+  private final UpgradePlanner planner = new UpgradePlanner();
+  private final RollingUpgradeObserver observer = new RollingUpgradeObserver();
+  private final RollingUpgradeExecutor executor;
+  private final IntentWriter intentWriter;
+
+  public RollingUpgrade(KubernetesClient client, OperatorConfig config,
+      OpenMLDBConnections connections, EventRecorder events, OperatorMetrics metrics,
+      Clock clock) {
+    this.config = config;
+    this.connections = connections;
+    this.events = events;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.executor = new RollingUpgradeExecutor(client);
+    this.intentWriter = new IntentWriter(client);
+  }
+
+  @Override
+  public Optional<Duration> step(ObservedCluster observed, ClusterStatusBuilder status) {
+    OpenMLDBCluster cluster = observed.cluster();
+    UpgradeStatus recorded = status.previousUpgrade();
+    boolean active = recorded != null && recorded.getToVersion() != null
+        && recorded.getFinishedAt() == null;
+    boolean outdated = observed.workloads().values().stream()
+        .anyMatch(w -> w.pods().stream().anyMatch(p -> !w.isUpToDate(p)));
+    if (!active && !outdated) {
+      // pods on another version than the spec's while none looks outdated: the StatefulSet in
+      // the cache predates the change that is being applied; look again soon, not in a minute
+      boolean caughtUp = observed.runningVersions().isEmpty()
+          || observed.runningVersions().equals(java.util.Set.of(cluster.getSpec().getVersion()));
+      return caughtUp ? Optional.empty() : Optional.of(config.stepPollInterval());
+    }
+    for (ObservedWorkload w : observed.workloads().values()) {
+      if (w.desiredReplicas() > 0 && w.statefulSet() == null) {
+        return Optional.of(config.stepPollInterval()); // caches still filling: look again soon
+      }
+    }
+    ClusterConnection conn = connect(cluster);
+    UpgradeStatus st = UpgradeStatusRecord.copy(recorded);
+    UpgradeIntent intent = UpgradeStatusRecord.intentOf(recorded);
+    Duration next = config.stepPollInterval();
+    boolean fencing = false;
+    int fencePolls = 0;
+    for (int i = 0; i < MAX_CHAIN; i++) {
+      Instant now = clock.instant();
+      ClusterObservation obs = observer.observe(observed, conn, intent, now);
+      obs.openmldb().flatMap(s -> s.nameserverLeader()).ifPresent(status::nameserverLeader);
+      UpgradeDecision decision = planner.decide(obs);
+      if (decision instanceof Idle) {
+        return Optional.empty();
+      }
+      UpgradeIntent before = IntentUpdate.before(intent, decision, now, obs.retryToken());
+      recordStep(st, before, decision, now);
+      UpgradeStatusRecord.write(st, before, decision.position(), now);
+      if (decision instanceof StartRoll s) {
+        startRoll(st, s, now);
+      }
+      if (isAction(decision) && !(decision instanceof StartRoll)) {
+        intentWriter.record(cluster, st);
+      }
+      RollingUpgradeExecutor.Outcome outcome = isAction(decision)
+          ? executor.execute(decision, cluster, conn)
+          : RollingUpgradeExecutor.Outcome.OK;
+      intent = outcome.ok() ? IntentUpdate.progressed(before, decision, now) : before;
+      UpgradeStatusRecord.write(st, intent, decision.position(), now);
+      report(cluster, obs, decision, outcome, st, status, now);
+      if (!outcome.ok()) {
+        next = backoff();
+        break;
+      }
+      if (decision instanceof Halt || decision instanceof UnfenceLeaders
+          || (decision instanceof Wait w && w.position() != null
+              && w.position().step() == Step.Halted)) {
+        next = backoff();
+      }
+      if (decision instanceof Wait && fencing) {
+        // a fence wave waits only for replication to drain to the candidates: look again at
+        // once for a short, bounded while instead of a whole poll interval of refused writes
+        if (++fencePolls > FENCE_POLLS) {
+          break;
+        }
+        sleep(FENCE_POLL);
+        i--;
+        continue;
+      }
+      fencing = decision instanceof FenceLeaders;
+      if (!chains(decision)) {
+        break;
+      }
+    }
+    status.upgrade(st);
+    return Optional.of(next);
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private ClusterConnection connect(OpenMLDBCluster cluster) {
+    ZooKeeperSpec zk = cluster.getSpec().getZookeeper();
+    int session = zk.getSessionTimeoutMs() == null ? 10_000 : zk.getSessionTimeoutMs();
+    return connections.connect(zk.getCluster(), zk.getRootPath(), session, Optional.empty());
+  }
+
+  private Duration backoff() {
+    Duration poll = config.stepPollInterval();
+    Duration slow = poll.multipliedBy(5);
+    return slow.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : slow;
+  }
+
+  private static boolean isAction(UpgradeDecision d) {
+    return !(d instanceof Wait || d instanceof Halt || d instanceof Idle);
+  }
+
+  /** Metadata-only decisions whose follow-up can be decided at once from a fresh observation. */
+  private static boolean chains(UpgradeDecision d) {
+    return d instanceof StartRoll || d instanceof RecordAutoFailover
+        || d instanceof DisableAutoFailover || d instanceof RecordLedger
+        || d instanceof FenceLeaders || d instanceof ClearLedgerEntries || d instanceof Resume;
+  }
+
+  private void startRoll(UpgradeStatus st, StartRoll s, Instant now) {
+    st.setFromVersion(s.fromVersion());
+    st.setToVersion(s.toVersion());
+    st.setStartedAt(now.toString());
+    st.setFinishedAt(null);
+    st.setPlan(new java.util.ArrayList<>(s.plan()));
+    st.setPodsTotal(s.plan().size());
+    st.setPodsUpgraded(0);
+    st.setLeadersMoved(0);
+    st.setLeadersRestored(0);
+    st.setLastError(null);
+    st.setRemedy(null);
+  }
+
+  /** A step ends when the position moves on: its duration goes to the step timer. */
+  private void recordStep(UpgradeStatus st, UpgradeIntent next, UpgradeDecision d, Instant now) {
+    if (st.getStep() == null || st.getStepStartedAt() == null
+        || (Objects.equals(st.getPod(), next.pod()) && Objects.equals(st.getStep(), next.step()))) {
+      return;
+    }
+    try {
+      Duration took = Duration.between(Instant.parse(st.getStepStartedAt()), now);
+      Component c = st.getComponent() == null ? null : Component.fromId(st.getComponent());
+      metrics.recordStep(c, st.getStep(), d instanceof Halt ? "timeout" : "ok", took);
+    } catch (RuntimeException e) {
+      LOG.debug("step timing skipped", e);
+    }
+  }
+
+  private void report(OpenMLDBCluster cluster, ClusterObservation obs, UpgradeDecision d,
+      RollingUpgradeExecutor.Outcome outcome, UpgradeStatus st, ClusterStatusBuilder status,
+      Instant now) {
+    String key = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
+    int upgraded = (int) st.getPlan().stream()
+        .filter(p -> obs.pod(p).map(PodState::settled).orElse(false)).count();
+    st.setPodsUpgraded(upgraded);
+    Position pos = d.position();
+    String where = pos == null || pos.pod() == null ? "" : " " + pos.pod();
+    String stepName = pos == null ? "" : " " + pos.step();
+    st.setProgress(upgraded + "/" + st.getPodsTotal() + where + stepName);
+    st.setMessage(d.describe());
+
+    if (!outcome.ok()) {
+      st.setLastError("retrying: " + d.describe() + " failed: " + outcome.failure());
+      status.phase(Phase.UPGRADING);
+      status.condition(ConditionType.PROGRESSING, true, "Upgrading", st.getProgress()
+          + ": retrying after an error: " + outcome.failure());
+      return;
+    }
+    if (d instanceof Halt h) {
+      haltReport(cluster, st, status, h.error(), h.remedy(), haltReason(h));
+      return;
+    }
+    if (d instanceof UnfenceLeaders u) {
+      events.warning(cluster, "LeaderMoveAborted", u.describe());
+      haltReport(cluster, st, status, u.error(), u.remedy(),
+          u.sticky() ? "fence_timeout" : "failed_op");
+      return;
+    }
+    if (d instanceof Wait w && pos != null && pos.step() == Step.Halted) {
+      status.phase(Phase.HALTED);
+      status.condition(ConditionType.DEGRADED, true, "UpgradeHalted",
+          Objects.requireNonNullElse(st.getLastError(), "the roll is halted") + ". Remedy: "
+              + Objects.requireNonNullElse(st.getRemedy(), w.reason()));
+      return;
+    }
+    if (isAction(d)) {
+      if (st.getLastError() != null) {
+        LOG.info("{}: roll continues ({})", key, d.describe());
+      }
+      st.setLastError(null);
+      st.setRemedy(null);
+    }
+    if (d instanceof Done done) {
+      st.setFinishedAt(now.toString());
+      st.setProgress(st.getPodsTotal() + "/" + st.getPodsTotal() + " done");
+      metrics.upgradeFinished();
+      LOG.info("{}: roll to {} complete", key, done.version());
+      events.normal(cluster, "UpgradeCompleted", "Every pod runs " + done.version()
+          + "; leaders moved " + st.getLeadersMoved() + ", restored " + st.getLeadersRestored());
+      return;
+    }
+    status.phase(obs.settings().paused() && d instanceof Wait ? Phase.PAUSED : Phase.UPGRADING);
+    status.condition(ConditionType.PROGRESSING, true,
+        d instanceof Wait ? "Waiting" : "Upgrading", st.getProgress() + ": " + d.describe());
+    announce(cluster, key, d, st);
+  }
+
+  private void haltReport(OpenMLDBCluster cluster, UpgradeStatus st, ClusterStatusBuilder status,
+      String error, String remedy, String reason) {
+    boolean fresh = !Objects.equals(st.getLastError(), error);
+    st.setLastError(error);
+    st.setRemedy(remedy);
+    status.phase(Phase.HALTED);
+    status.condition(ConditionType.DEGRADED, true, "UpgradeHalted", error + ". Remedy: " + remedy);
+    status.condition(ConditionType.PROGRESSING, false, "UpgradeHalted", st.getProgress());
+    if (fresh) {
+      LOG.warn("{}/{}: roll halted: {}; remedy: {}", cluster.getMetadata().getNamespace(),
+          cluster.getMetadata().getName(), error, remedy);
+      metrics.halted(reason);
+      events.warning(cluster, "UpgradeHalted", error + ". Remedy: " + remedy);
+    }
+  }
+
+  private static String haltReason(Halt h) {
+    if (h.error().contains("made no progress")) {
+      return "timeout";
+    }
+    if (h.error().startsWith("nameserver op")) {
+      return "failed_op";
+    }
+    return "blocked";
+  }
+
+  /** Log line, Event and meters for each disruptive action. */
+  private void announce(OpenMLDBCluster cluster, String key, UpgradeDecision d, UpgradeStatus st) {
+    if (d instanceof StartRoll s) {
+      metrics.upgradeStarted();
+      LOG.info("{}: {}", key, s.describe());
+      events.normal(cluster, "UpgradeStarted", "Rolling " + s.plan().size() + " pods from "
+          + s.fromVersion() + " to " + s.toVersion() + ": " + String.join(", ", s.plan()));
+    } else if (d instanceof DisableAutoFailover || d instanceof RestoreAutoFailover) {
+      LOG.info("{}: {}", key, d.describe());
+      events.normal(cluster, "AutoFailover", d.describe()
+          + (d instanceof DisableAutoFailover ? " (the original setting is kept in the ledger)" : ""));
+    } else if (d instanceof DeletePod p) {
+      Component c = p.position().component();
+      if (!"deletion not seen yet".equals(p.reason())) {
+        metrics.podRestarted(c);
+        LOG.info("{}: Restarting {} ({})", key, p.pod(), p.reason());
+        events.normal(cluster, "RestartingPod", "Restarting " + p.pod() + " (" + p.reason() + ")");
+      }
+    } else if (d instanceof FenceLeaders f) {
+      String tablet = f.leaders().isEmpty() ? "" : f.leaders().get(0).endpoint();
+      LOG.info("{}: {}", key, f.describe());
+      events.normal(cluster, f.direction() == Direction.OFF ? "MovingLeadersOff" : "MovingLeadersBack",
+          "Fencing " + f.leaders().size() + " leader(s) on " + tablet
+              + " and moving them to replicas that hold every acknowledged write");
+    } else if (d instanceof SwitchLeaders s) {
+      String dir = s.direction() == Direction.OFF ? "off" : "back";
+      s.switches().forEach(x -> metrics.leaderMoved(dir));
+      if (s.direction() == Direction.OFF) {
+        st.setLeadersMoved(st.getLeadersMoved() + s.switches().size());
+      } else {
+        st.setLeadersRestored(st.getLeadersRestored() + s.switches().size());
+      }
+      LOG.info("{}: {}", key, s.describe());
+    } else if (d instanceof AddTemporaryReplicas a) {
+      LOG.info("{}: {}", key, a.describe());
+      events.normal(cluster, "AddingTemporaryReplicas", a.describe());
+    } else if (d instanceof RecoverTables r) {
+      LOG.info("{}: {}", key, r.describe());
+    } else if (d instanceof Resume) {
+      events.normal(cluster, "UpgradeResumed", "Retrying the halted roll ("
+          + Labels.RETRY_ANNOTATION + " changed)");
+    } else if (!(d instanceof Wait)) {
+      LOG.info("{}: {}", key, d.describe());
+    }
+  }
+
+  /** Annotations as a map that is never null. */
+  static Map<String, String> annotations(OpenMLDBCluster cluster) {
+    Map<String, String> a = cluster.getMetadata().getAnnotations();
+    return a == null ? Map.of() : a;
+  }
+}
