@@ -10,6 +10,9 @@ import ai.openmldb.operator.api.StorageSpec;
 import ai.openmldb.operator.api.UpgradeSpec;
 import ai.openmldb.operator.api.ZooKeeperSpec;
 import ai.openmldb.operator.k8s.FlagsFile;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +45,7 @@ public final class SpecValidator {
       return problems;
     }
     problems.addAll(spec.getParseProblems());
+    checkName(cluster, problems);
     checkVersion(cluster, spec, problems);
     checkImage(spec.getImage(), problems);
     checkZooKeeper(spec.getZookeeper(), problems);
@@ -53,6 +57,18 @@ public final class SpecValidator {
     }
     checkUpgrade(spec.getUpgrade(), problems);
     return problems;
+  }
+
+  /** The CRD refuses longer names too; here for an API server that did not (see the CRD rule). */
+  private static void checkName(OpenMLDBCluster cluster, List<SpecProblem> problems) {
+    String name = cluster.getMetadata() == null ? null : cluster.getMetadata().getName();
+    if (name != null && name.length() > OpenMLDBCluster.MAX_NAME_LENGTH) {
+      problems.add(new SpecProblem("metadata.name",
+          "is " + name.length() + " characters; the StatefulSet and Service names derived from it"
+              + " must stay within Kubernetes' 63-character label limit",
+          "recreate the cluster under a name of at most " + OpenMLDBCluster.MAX_NAME_LENGTH
+              + " characters"));
+    }
   }
 
   private static void checkVersion(OpenMLDBCluster cluster, OpenMLDBClusterSpec spec,
@@ -149,6 +165,7 @@ public final class SpecValidator {
           "must be between " + min + " and " + MAX_REPLICAS + " (got " + replicas + ")",
           "set " + field + ".replicas to " + (replicas < min ? min + " or more" : "at most " + MAX_REPLICAS)));
     }
+    checkResources(field + ".resources", block.getResources(), problems);
     Map<String, String> flags = block.getFlags();
     if (flags == null) {
       return;
@@ -167,6 +184,54 @@ public final class SpecValidator {
             "give it a value on one line (quote numbers and booleans: '32', 'true')"));
       }
     }
+  }
+
+  /**
+   * Quantities the API server would refuse in the pod template, checked here because the CRD
+   * schema only says int-or-string, and because fabric8's {@code Quantity.hashCode/equals} throw
+   * on a malformed amount: unchecked, one bad value made every reconcile of the cluster fail.
+   */
+  private static void checkResources(String field, ResourceRequirements resources,
+      List<SpecProblem> problems) {
+    if (resources == null) {
+      return;
+    }
+    Map<String, BigDecimal> limits = quantities(field + ".limits", resources.getLimits(), problems);
+    Map<String, BigDecimal> requests =
+        quantities(field + ".requests", resources.getRequests(), problems);
+    for (Map.Entry<String, BigDecimal> request : requests.entrySet()) {
+      BigDecimal limit = limits.get(request.getKey());
+      if (limit != null && request.getValue().compareTo(limit) > 0) {
+        problems.add(new SpecProblem(field + ".requests." + request.getKey(),
+            "is above its limit " + resources.getLimits().get(request.getKey()),
+            "lower the request to at most the limit, or raise " + field + ".limits."
+                + request.getKey()));
+      }
+    }
+  }
+
+  /** The parseable amounts; a problem for each malformed or negative one. */
+  private static Map<String, BigDecimal> quantities(String field, Map<String, Quantity> values,
+      List<SpecProblem> problems) {
+    Map<String, BigDecimal> out = new java.util.LinkedHashMap<>();
+    if (values == null) {
+      return out;
+    }
+    for (Map.Entry<String, Quantity> e : values.entrySet()) {
+      Quantity q = e.getValue();
+      String text = q == null ? null : q.getAmount() + (q.getFormat() == null ? "" : q.getFormat());
+      try {
+        BigDecimal amount = Quantity.getAmountInBytes(q);
+        if (amount.signum() < 0) {
+          throw new NumberFormatException("negative");
+        }
+        out.put(e.getKey(), amount);
+      } catch (RuntimeException notAQuantity) {
+        problems.add(new SpecProblem(field + "." + e.getKey(), "'" + text + "' is not a quantity",
+            "write a Kubernetes quantity such as 500m or 2 (cpu), 8Gi (memory)"));
+      }
+    }
+    return out;
   }
 
   private static void checkStorage(StorageSpec storage, List<SpecProblem> problems) {

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
  * # expect: degraded: spec.version    (the operator reports Degraded naming that field)
  * # fix: what the user should do
  * # update-of: base/cluster.yaml      (optional: applied as a change of that valid cluster)
+ * # needs: what the operator test needs (optional: a live OpenMLDB cluster, a halted roll...)
  * </pre>
  */
 public final class BadInputCorpus {
@@ -36,6 +37,7 @@ public final class BadInputCorpus {
       List<String> degradedFields,
       String fix,
       String updateOf,
+      String needs,
       String yaml) {
 
     public String id() {
@@ -89,6 +91,7 @@ public final class BadInputCorpus {
     String description = null;
     String fix = null;
     String updateOf = null;
+    String needs = null;
     List<String> schema = new ArrayList<>();
     List<String> degraded = new ArrayList<>();
     for (String line : yaml.lines().toList()) {
@@ -106,12 +109,14 @@ public final class BadInputCorpus {
         fix = value(l);
       } else if (l.startsWith("update-of:")) {
         updateOf = value(l);
+      } else if (l.startsWith("needs:")) {
+        needs = value(l);
       }
     }
     if (description == null || fix == null || (schema.isEmpty() && degraded.isEmpty())) {
       throw new IllegalArgumentException(file + ": header needs case:, fix: and expect: lines");
     }
-    return new Case(file, description, schema, degraded, fix, updateOf, yaml);
+    return new Case(file, description, schema, degraded, fix, updateOf, needs, yaml);
   }
 
   private static String value(String l) {

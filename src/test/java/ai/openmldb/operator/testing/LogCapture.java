@@ -29,7 +29,7 @@ public final class LogCapture implements AutoCloseable {
   private final LoggerContext context;
   private final Appender appender;
 
-  private LogCapture() {
+  private LogCapture(Level level) {
     context = (LoggerContext) LogManager.getContext(false);
     PatternLayout layout = PatternLayout.newBuilder()
         .withPattern("%-5level %c %X %msg%n%throwable")
@@ -53,16 +53,21 @@ public final class LogCapture implements AutoCloseable {
       for (String name : new ArrayList<>(logger.getAppenders().keySet())) {
         logger.removeAppender(name);
       }
-      logger.setLevel(Level.ALL);
+      logger.setLevel(level);
       logger.setAdditive(false); // each logger captures its own events once
-      logger.addAppender(appender, Level.ALL, null);
+      logger.addAppender(appender, level, null);
     }
     context.updateLoggers();
   }
 
   /** Starts capturing everything. */
   public static LogCapture all() {
-    return new LogCapture();
+    return new LogCapture(Level.ALL);
+  }
+
+  /** Starts capturing every event at the level or above, from every logger. */
+  public static LogCapture atLeast(Level level) {
+    return new LogCapture(level);
   }
 
   /** The lines captured so far. */
