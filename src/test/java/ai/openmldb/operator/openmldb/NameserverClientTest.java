@@ -210,6 +210,39 @@ class NameserverClientTest {
   }
 
   @Test
+  void offlineEndpointRecoverEndpointMigrateAndCancelOp() {
+    client.offlineEndpoint(tablet2, 2);
+    awaitOpsDone();
+    assertThat(t1().partitions()).allMatch(p -> !p.replicaOn(tablet2).orElseThrow().alive());
+    assertThat(client.showOpStatus()).extracting(OpStatus::opType).containsOnly("kOfflineReplicaOP");
+    client.recoverEndpoint(tablet2, false, 2);
+    awaitOpsDone();
+    assertThat(t1().healthy()).isTrue();
+
+    assertThatThrownBy(() -> client.migrate("db1", "single", List.of(0), tablet0, tablet1))
+        .isInstanceOfSatisfying(NameserverRpcException.class, e -> assertThat(e.code()).isEqualTo(320));
+    client.addReplica("db1", "single", 0, tablet1);
+    awaitOpsDone();
+    client.migrate("db1", "single", List.of(0), tablet1, tablet2);
+    awaitOpsDone();
+    assertThat(client.showTable("db1", "single").orElseThrow().partition(0).replicas())
+        .extracting(ReplicaInfo::endpoint).containsExactlyInAnyOrder(tablet0, tablet2);
+
+    cluster.setOpLatency(Duration.ofSeconds(30));
+    long watermark = client.showOpStatus().stream().mapToLong(OpStatus::opId).max().orElse(0);
+    client.changeLeader("db1", "t1", 1, "auto");
+    OpStatus op = client.showOpStatus("db1", "t1", 1).stream()
+        .filter(o -> o.opId() > watermark).findFirst().orElseThrow();
+    assertThat(op.finished()).isFalse();
+    client.cancelOp(op.opId());
+    assertThat(client.showOpStatus().stream().filter(o -> o.opId() == op.opId()).findFirst()
+        .orElseThrow().status()).isEqualTo(OpStatus.CANCELED);
+    assertThatThrownBy(() -> client.cancelOp(op.opId()))
+        .isInstanceOfSatisfying(NameserverRpcException.class, e -> assertThat(e.code()).isEqualTo(312));
+    assertThat(t1().partition(1).servingLeader().orElseThrow().endpoint()).isEqualTo(tablet1);
+  }
+
+  @Test
   void failNextOpEndsItFailed() {
     cluster.failNextOp("kChangeLeaderOP");
     client.changeLeader("db1", "t1", 1, "auto");
