@@ -36,14 +36,14 @@ The operator's permissions on the resources it manages: the least it needs
 (docs/installation.md explains each rule; InstallManifestsTest checks them against the code).
 */}}
 {{- define "openmldb-operator.rules" -}}
-# Watch the clusters; add/remove its finalizer.
+# Watch the clusters (JOSDK informer); get on conflict retries.
 - apiGroups: ["openmldb.ai"]
   resources: ["openmldbclusters"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["get", "list", "watch"]
 # Write status (conditions, observedGeneration, upgrade progress).
 - apiGroups: ["openmldb.ai"]
   resources: ["openmldbclusters/status"]
-  verbs: ["get", "patch", "update"]
+  verbs: ["patch"]
 # Owner references with blockOwnerDeletion on the objects it creates.
 - apiGroups: ["openmldb.ai"]
   resources: ["openmldbclusters/finalizers"]
@@ -51,19 +51,19 @@ The operator's permissions on the resources it manages: the least it needs
 # One StatefulSet per component (updateStrategy OnDelete: the operator restarts pods itself).
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
-  verbs: ["get", "list", "watch", "create", "patch", "update"]
+  verbs: ["get", "list", "watch", "create", "update"]
 # Headless Services (stable pod DNS names) and the components' flags ConfigMaps.
 - apiGroups: [""]
   resources: ["services", "configmaps"]
-  verbs: ["get", "list", "watch", "create", "patch", "update"]
+  verbs: ["get", "list", "watch", "create", "update"]
 # Observe pod readiness and revisions; delete one pod at a time to restart it.
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch", "delete"]
-# Events for every disruptive action and every halt.
+# Events for every disruptive action and every halt (a repeat updates the count).
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["get", "create", "update"]
 {{- if .Values.zookeeperAuthSecrets }}
 # ZooKeeper digest credentials named by spec.zookeeper.authSecretName.
 - apiGroups: [""]

@@ -67,8 +67,10 @@ class InstallManifestsTest {
     Map<String, Object> ns = new LinkedHashMap<>();
     ns.put("apiVersion", "v1");
     ns.put("kind", "Namespace");
-    ns.put("metadata", new LinkedHashMap<>(Map.of("name", Manifests.NAMESPACE,
-        "labels", Map.of("app.kubernetes.io/name", "openmldb-operator"))));
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("name", Manifests.NAMESPACE);
+    meta.put("labels", Map.of("app.kubernetes.io/name", "openmldb-operator"));
+    ns.put("metadata", meta);
     objects.add(ns);
     for (Map<String, Object> o : Manifests.renderDefault()) {
       objects.add(withoutHelmLabels(o));

@@ -22,33 +22,33 @@ import org.junit.jupiter.api.Test;
 class RbacTest {
   /** group/resource:verb the operator needs on the clusters it manages (ZooKeeper Secret included). */
   static final Set<String> NEEDED = Set.of(
-      // JOSDK informer on the primary resource; finalizer add/remove (patch), status fallback (update)
+      // JOSDK informer on the primary resource; get when JOSDK re-reads after a conflict
       "openmldb.ai/openmldbclusters:get", "openmldb.ai/openmldbclusters:list",
-      "openmldb.ai/openmldbclusters:watch", "openmldb.ai/openmldbclusters:patch",
-      "openmldb.ai/openmldbclusters:update",
-      // status: conditions, observedGeneration, upgrade progress
-      "openmldb.ai/openmldbclusters/status:get", "openmldb.ai/openmldbclusters/status:patch",
-      "openmldb.ai/openmldbclusters/status:update",
-      // ownerReferences with blockOwnerDeletion (OwnerReferencesPermissionEnforcement)
+      "openmldb.ai/openmldbclusters:watch",
+      // status: conditions, observedGeneration, upgrade progress (UpdateControl.patchStatus)
+      "openmldb.ai/openmldbclusters/status:patch",
+      // ownerReferences with blockOwnerDeletion (OwnerReferencesPermissionEnforcement admission)
       "openmldb.ai/openmldbclusters/finalizers:update",
-      // workloads: create and keep in line; never delete (garbage collection does)
+      // workloads (WorkloadApplier): create, then full PUTs; never delete (garbage collection does)
       "apps/statefulsets:get", "apps/statefulsets:list", "apps/statefulsets:watch",
-      "apps/statefulsets:create", "apps/statefulsets:patch", "apps/statefulsets:update",
-      "/services:get", "/services:list", "/services:watch", "/services:create",
-      "/services:patch", "/services:update",
+      "apps/statefulsets:create", "apps/statefulsets:update",
+      "/services:get", "/services:list", "/services:watch", "/services:create", "/services:update",
       "/configmaps:get", "/configmaps:list", "/configmaps:watch", "/configmaps:create",
-      "/configmaps:patch", "/configmaps:update",
+      "/configmaps:update",
       // readiness and revisions; one pod deleted at a time to restart it
       "/pods:get", "/pods:list", "/pods:watch", "/pods:delete",
-      // Events for disruptive actions and halts
-      "/events:create", "/events:patch",
+      // EventRecorder: a repeated Event is read and its count updated
+      "/events:get", "/events:create", "/events:update",
       // spec.zookeeper.authSecretName
       "/secrets:get");
 
-  /** Leader election, in the operator's own namespace only. */
+  /**
+   * Leader election, in the operator's own namespace only: fabric8's LeaseLock reads, creates and
+   * patches the Lease; JOSDK's startup check asks for update as well.
+   */
   static final Set<String> LEASE = Set.of(
       "coordination.k8s.io/leases:get", "coordination.k8s.io/leases:create",
-      "coordination.k8s.io/leases:update");
+      "coordination.k8s.io/leases:update", "coordination.k8s.io/leases:patch");
 
   @Test
   void clusterRoleGrantsExactlyWhatTheOperatorNeeds() {
