@@ -1,9 +1,181 @@
 package ai.openmldb.operator.bench;
 
+import ai.openmldb.operator.api.Component;
+import ai.openmldb.operator.openmldb.ClusterConnection;
+import ai.openmldb.operator.openmldb.OpStatus;
+import ai.openmldb.operator.openmldb.OpenMLDBConnections;
+import ai.openmldb.operator.openmldb.ProtoJson;
+import ai.openmldb.operator.openmldb.TableInfo;
+import ai.openmldb.operator.sandbox.SimulatedCluster;
+import ai.openmldb.operator.sandbox.SimulatedOpenMLDB;
+import ai.openmldb.operator.upgrade.ClusterObservation;
+import ai.openmldb.operator.upgrade.ClusterObservation.LedgerState;
+import ai.openmldb.operator.upgrade.ClusterObservation.OpenMLDBState;
+import ai.openmldb.operator.upgrade.PodState;
+import ai.openmldb.operator.upgrade.Step;
+import ai.openmldb.operator.upgrade.UpgradeDecision;
+import ai.openmldb.operator.upgrade.UpgradeIntent;
+import ai.openmldb.operator.upgrade.UpgradePlanner;
+import ai.openmldb.operator.upgrade.UpgradeSettings;
+import java.lang.management.ManagementFactory;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
+import java.lang.management.MemoryMXBean;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One reconcile pass at scale: a simulated cluster of many tablets and partitions, and the
+ * operator's observation of it (ZooKeeper caches of the production {@code ClusterView}, then
+ * {@code ShowTable}, {@code ShowOPStatus} and {@code ConfGet} through the production client) plus
+ * the planner's decision, timed over repeated passes. The decision is taken at the costliest
+ * point of a roll: nameservers done, the first tablet next, so the health gate checks every
+ * partition and the tablet procedure plans its leader moves. Also counts the RPCs one pass makes
+ * (constant, not per partition) and the heap the observation keeps.
+ */
 final class ScaleCheck {
+  static final int PASSES = 20;
+  static final int TABLES = 10;
+
   private ScaleCheck() {}
 
-  static ScaleResult run(int tablets, int partitions) {
-    return new ScaleResult(tablets, partitions);
+  static ScaleResult run(int tablets, int partitions) throws Exception {
+    int perTable = Math.max(1, partitions / TABLES);
+    int tables = Math.max(1, partitions / perTable);
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    // One ZooKeeper session per simulated tablet: lift ZooKeeper's default of 60 connections
+    // per client address.
+    InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, -1, 0);
+    try (TestingServer zk = new TestingServer(spec, true);
+        SimulatedOpenMLDB sim = new SimulatedOpenMLDB();
+        OpenMLDBConnections connections =
+            new OpenMLDBConnections(Duration.ofSeconds(10), Duration.ofSeconds(30), null)) {
+      long setup0 = System.nanoTime();
+      SimulatedCluster cluster = sim.launch(BenchWorld.NAMESPACE, "scale", zk.getConnectString(),
+          "/scale", BenchWorld.FROM, 1, tablets, false);
+      for (int t = 0; t < tables; t++) {
+        cluster.createTable(BenchWorld.DB, "t" + t, perTable, Math.min(3, tablets));
+      }
+      double setupSeconds = (System.nanoTime() - setup0) / 1e9;
+      ClusterConnection conn = connections.connect(zk.getConnectString(), "/scale");
+      ClusterProbe.await("client connected", Duration.ofSeconds(60),
+          () -> conn.connected() && conn.view().nameserverLeader().isPresent()
+              && conn.view().liveTablets().size() == tablets);
+      List<PodState> pods = pods(tablets);
+      UpgradePlanner planner = new UpgradePlanner();
+      UpgradeSettings settings = UpgradeSettings.defaults();
+
+      double[] observe = new double[PASSES];
+      double[] decide = new double[PASSES];
+      String decision = null;
+      int rpcsPerPass = 0;
+      ClusterObservation kept = null;
+      for (int i = 0; i < PASSES + 3; i++) {
+        int calls0 = cluster.calls().size();
+        long t0 = System.nanoTime();
+        ClusterObservation obs = observe(conn, pods, settings);
+        long t1 = System.nanoTime();
+        UpgradeDecision d = planner.decide(obs);
+        long t2 = System.nanoTime();
+        rpcsPerPass = cluster.calls().size() - calls0;
+        decision = d.getClass().getSimpleName() + ": " + d.describe();
+        if (Boolean.getBoolean("openmldb.bench.trace")) {
+          System.err.printf("pass %d: observe %.1f ms (ShowTable %.1f), plan %.1f ms%n", i,
+              (t1 - t0) / 1e6, LAST_SHOW_TABLE_MS, (t2 - t1) / 1e6);
+        }
+        if (i >= 3) { // the first passes warm up the JIT
+          observe[i - 3] = (t1 - t0) / 1e6;
+          decide[i - 3] = (t2 - t1) / 1e6;
+        }
+        kept = obs;
+      }
+      // The operator's own share of ShowTable: parsing the response (the simulated nameserver
+      // that builds it shares this JVM and these cores; a real one runs elsewhere).
+      String body = ProtoJson.write(conn.nameserver().call("ShowTable",
+          ProtoJson.object().put("show_all", true)));
+      double[] parse = new double[PASSES];
+      for (int i = 0; i < PASSES + 3; i++) {
+        long p0 = System.nanoTime();
+        List<TableInfo> parsed = ProtoJson.repeated(ProtoJson.read(body), "table_info").stream()
+            .map(ProtoJson::table).toList();
+        long p1 = System.nanoTime();
+        if (i >= 3) {
+          parse[i - 3] = (p1 - p0) / 1e6;
+        }
+        if (parsed.isEmpty()) {
+          throw new IllegalStateException("no tables");
+        }
+      }
+      double[] own = new double[PASSES];
+      for (int i = 0; i < PASSES; i++) {
+        own[i] = parse[i] + decide[i];
+      }
+      System.gc();
+      long withObservation = memory.getHeapMemoryUsage().getUsed();
+      int partitionsSeen = kept.openmldb().orElseThrow().tables().stream()
+          .mapToInt(t -> t.partitions().size()).sum();
+      kept = null;
+      System.gc();
+      long without = memory.getHeapMemoryUsage().getUsed();
+      double[] total = new double[PASSES];
+      for (int i = 0; i < PASSES; i++) {
+        total[i] = observe[i] + decide[i];
+      }
+      return new ScaleResult(tablets, partitionsSeen, PASSES, median(observe), median(decide),
+          median(total), max(total), median(parse), median(own), body.length() / 1024,
+          rpcsPerPass, decision,
+          Math.max(0, withObservation - without) / (1024.0 * 1024.0),
+          withObservation / (1024.0 * 1024.0),
+          Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0), setupSeconds);
+    }
+  }
+
+  static volatile double LAST_SHOW_TABLE_MS;
+
+  /** What the reconciler observes in one pass (pods come from the informer cache: no I/O). */
+  static ClusterObservation observe(ClusterConnection conn, List<PodState> pods,
+      UpgradeSettings settings) {
+    Optional<String> leader = conn.view().nameserverLeader();
+    Set<String> live = conn.view().liveTablets();
+    long t0 = System.nanoTime();
+    List<TableInfo> tables = conn.nameserver().showTables();
+    LAST_SHOW_TABLE_MS = (System.nanoTime() - t0) / 1e6;
+    List<OpStatus> ops = conn.nameserver().showOpStatus();
+    boolean autoFailover = conn.nameserver().autoFailover();
+    OpenMLDBState state = new OpenMLDBState(leader, live, tables, ops, autoFailover);
+    UpgradeIntent intent = UpgradeIntent.started(BenchWorld.TO, 0, Instant.now())
+        .withPosition(null, Step.Prepare);
+    return new ClusterObservation(BenchWorld.TO, BenchWorld.FROM,
+        Map.of(Component.NAMESERVER, 1, Component.TABLET, pods.size() - 1), pods,
+        Optional.of(state), null, new LedgerState(Optional.of(true), List.of()), intent, Set.of(),
+        null, settings, Instant.now());
+  }
+
+  /** One nameserver already on the new revision, every tablet still on the old one. */
+  private static List<PodState> pods(int tablets) {
+    List<PodState> pods = new ArrayList<>();
+    pods.add(new PodState("scale-nameserver-0", Component.NAMESERVER, 0, "uid-ns-0", true, false,
+        true, true, SimulatedOpenMLDB.endpoint(BenchWorld.NAMESPACE, "scale", Component.NAMESERVER, 0)));
+    for (int i = 0; i < tablets; i++) {
+      pods.add(new PodState("scale-tablet-" + i, Component.TABLET, i, "uid-t-" + i, true, false,
+          true, false, SimulatedOpenMLDB.endpoint(BenchWorld.NAMESPACE, "scale", Component.TABLET, i)));
+    }
+    return pods;
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+
+  private static double max(double[] v) {
+    return Arrays.stream(v).max().orElse(0);
   }
 }
