@@ -22,6 +22,8 @@ import java.util.Locale;
  * @param seed seed of the write order (the load is otherwise deterministic)
  * @param toolPollMs how often the serial tool polls ShowOPStatus while it waits for an op
  * @param maxConcurrentLeaderMoves the operator's bound on concurrent leader moves
+ * @param stepPollMs how soon the operator looks again in the middle of a roll step (its
+ *     {@code step-poll-interval}, 2 s by default on real clusters; scaled like the other delays)
  * @param drain leaders drained from one tablet in the drain measurement; 0 skips it
  * @param scaleTablets tablets of the scale check; 0 skips it
  * @param scalePartitions partitions of the scale check
@@ -43,6 +45,7 @@ public record BenchOptions(
     long seed,
     long toolPollMs,
     int maxConcurrentLeaderMoves,
+    long stepPollMs,
     int drain,
     int scaleTablets,
     int scalePartitions,
@@ -73,6 +76,8 @@ public record BenchOptions(
         --tool-poll-ms N         serial tool: ShowOPStatus poll interval while waiting for an op
                                  (default 50; the real tool sleeps 2000)
         --max-concurrent-moves N operator: concurrent leader moves (default 16)
+        --step-poll-ms N         operator: step-poll-interval, how soon it looks again while a
+                                 step waits (default 100; 2000 on real clusters)
       what to run:
         --ways LIST              comma-separated subset of naive,serial,operator (default all)
         --drain N                leaders drained off one tablet, serial vs concurrent
@@ -87,7 +92,7 @@ public record BenchOptions(
 
   public static BenchOptions defaults() {
     return new BenchOptions(false, List.of(Way.values()), 4, 2, 2, 8, 3, 500, 100, 20, 1000, 42,
-        50, 16, 200, 100, 10_000, null, null);
+        50, 16, 100, 200, 100, 10_000, null, null);
   }
 
   public static BenchOptions parse(String[] args) {
@@ -106,6 +111,7 @@ public record BenchOptions(
     long seed = o.seed;
     long poll = o.toolPollMs;
     int moves = o.maxConcurrentLeaderMoves;
+    long stepPoll = o.stepPollMs;
     int drain = o.drain;
     int scaleTablets = o.scaleTablets;
     int scalePartitions = o.scalePartitions;
@@ -143,6 +149,7 @@ public record BenchOptions(
         case "--seed" -> seed = longValue(name, value);
         case "--tool-poll-ms" -> poll = intAtLeast(name, value, 1);
         case "--max-concurrent-moves" -> moves = intAtLeast(name, value, 1);
+        case "--step-poll-ms" -> stepPoll = intAtLeast(name, value, 1);
         case "--drain" -> drain = intAtLeast(name, value, 0);
         case "--scale-tablets" -> scaleTablets = intAtLeast(name, value, 0);
         case "--scale-partitions" -> scalePartitions = intAtLeast(name, value, 1);
@@ -159,7 +166,7 @@ public record BenchOptions(
       throw new IllegalArgumentException("--scale-tablets must be 0 or at least 2");
     }
     return new BenchOptions(help, ways, tablets, nameservers, tables, partitions, replicas,
-        podStart, op, lag, rate, seed, poll, moves, drain, scaleTablets, scalePartitions, summary,
+        podStart, op, lag, rate, seed, poll, moves, stepPoll, drain, scaleTablets, scalePartitions, summary,
         chart);
   }
 

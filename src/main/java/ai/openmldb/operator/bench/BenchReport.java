@@ -102,7 +102,10 @@ public record BenchReport(
         .put("replicationLagMs", o.replicationLagMs()).put("writeRate", o.writeRate())
         .put("seed", o.seed()).put("toolPollMs", o.toolPollMs())
         .put("maxConcurrentLeaderMoves", o.maxConcurrentLeaderMoves())
+        .put("stepPollMs", o.stepPollMs())
         .put("cores", Runtime.getRuntime().availableProcessors())
+        .put("loadAverageAtEnd", round(java.lang.management.ManagementFactory
+            .getOperatingSystemMXBean().getSystemLoadAverage()))
         .put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
     ObjectNode ways = root.putObject("ways");
     for (WayResult r : byWay.values()) {

@@ -78,12 +78,18 @@ final class ClusterProbe {
   /** Polls {@code condition} every 10 ms; throws when it does not hold within {@code limit}. */
   static void await(String what, Duration limit, BooleanSupplier condition)
       throws InterruptedException {
+    await(what, limit, 10, condition);
+  }
+
+  /** Polls {@code condition} every {@code pollMs}; throws when it does not hold in time. */
+  static void await(String what, Duration limit, long pollMs, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("timed out after " + limit.toSeconds() + "s: " + what);
       }
-      Thread.sleep(10);
+      Thread.sleep(pollMs);
     }
   }
 }

@@ -62,6 +62,11 @@ final class DirectCluster implements AutoCloseable {
   }
 
   List<String> podNames() {
+    return podNames(options);
+  }
+
+  /** The nameserver and tablet pods of a cluster of the benchmark's shape. */
+  static List<String> podNames(BenchOptions options) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < options.nameservers(); i++) {
       out.add(podName(Component.NAMESERVER, i));

@@ -1,10 +1,138 @@
 package ai.openmldb.operator.bench;
 
-/** The operator way: the real reconciler against the simulated Kubernetes API. */
+import ai.openmldb.operator.api.ComponentSpec;
+import ai.openmldb.operator.api.OpenMLDBCluster;
+import ai.openmldb.operator.api.OpenMLDBClusterSpec;
+import ai.openmldb.operator.api.OpenMLDBClusterStatus;
+import ai.openmldb.operator.api.Phase;
+import ai.openmldb.operator.api.TabletSpec;
+import ai.openmldb.operator.api.UpgradeSpec;
+import ai.openmldb.operator.api.UpgradeStatus;
+import ai.openmldb.operator.api.ZooKeeperSpec;
+import ai.openmldb.operator.config.OperatorConfig;
+import ai.openmldb.operator.k8s.Pods;
+import ai.openmldb.operator.openmldb.OpenMLDBConnections;
+import ai.openmldb.operator.reconcile.OperatorFactory;
+import ai.openmldb.operator.sandbox.SandboxKubernetes;
+import ai.openmldb.operator.sandbox.SimulatedCluster;
+import ai.openmldb.operator.sandbox.SimulatedOpenMLDB;
+import ai.openmldb.operator.sandbox.SimulatorSettings;
+import ai.openmldb.operator.sandbox.StatefulSetSimulator;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * The operator way: the real operator ({@link OperatorFactory} with the rolling upgrade) against
+ * the sandbox's Kubernetes API, whose StatefulSet/kubelet simulator starts the same simulated
+ * OpenMLDB processes with the same pod start delay. The cluster is created as an {@code
+ * OpenMLDBCluster}; the roll is a change of {@code spec.version}, and it ends when the operator
+ * records the roll as finished and the cluster is healthy.
+ */
 final class OperatorWay {
+  static final String ROOT = "/bench-operator";
+
   private OperatorWay() {}
 
   static WayResult run(BenchOptions o, String zkConnect) throws Exception {
-    throw new UnsupportedOperationException("the operator's rolling upgrade is not wired yet");
+    Duration podStart = Duration.ofMillis(o.podStartMs());
+    try (SandboxKubernetes kube = SandboxKubernetes.start(0, BenchWorld.NAMESPACE);
+        SimulatedOpenMLDB sim = new SimulatedOpenMLDB(BenchWorld.simSettings(o));
+        StatefulSetSimulator statefulSets = new StatefulSetSimulator(kube.client(), sim,
+            SimulatorSettings.defaults().withPodStartDelay(podStart)
+                .withPollInterval(Duration.ofMillis(10))).start();
+        OpenMLDBConnections connections =
+            new OpenMLDBConnections(Duration.ofSeconds(10), Duration.ofSeconds(10), null);
+        KubernetesClient client = kube.newClient()) {
+      Operator operator = OperatorFactory.create(client,
+          OperatorConfig.forMockApi().withStepPollInterval(Duration.ofMillis(o.stepPollMs())),
+          new SimpleMeterRegistry(), connections);
+      operator.start();
+      try {
+        createResource(client, o, zkConnect);
+        SimulatedCluster cluster = sim.cluster(zkConnect, ROOT);
+        int podCount = o.nameservers() + o.tablets();
+        ClusterProbe.await("operator-created pods ready", Duration.ofSeconds(180), 100,
+            () -> {
+              List<Pod> pods = pods(client);
+              return pods.size() == podCount && pods.stream().allMatch(Pods::isReady)
+                  && cluster.nameserverLeader().isPresent()
+                  && Phase.RUNNING.equals(status(client).getPhase());
+            });
+        BenchWorld.createTables(cluster, o);
+        List<String> podNames = DirectCluster.podNames(o);
+        return BenchWorld.measure(Way.OPERATOR, o, cluster, sim, podNames,
+            () -> {
+              client.resources(OpenMLDBCluster.class).inNamespace(BenchWorld.NAMESPACE)
+                  .withName(BenchWorld.CLUSTER).patch(PatchContext.of(PatchType.JSON_MERGE),
+                      "{\"spec\": {\"version\": \"" + BenchWorld.TO + "\"}}");
+              ClusterProbe.await("the operator's roll to " + BenchWorld.TO, BenchWorld.LIMIT, 50,
+                  () -> {
+                    UpgradeStatus u = status(client).getUpgrade();
+                    trace(u);
+                    return u != null && BenchWorld.TO.equals(u.getToVersion())
+                        && u.getFinishedAt() != null;
+                  });
+            },
+            () -> podNames.stream().allMatch(p -> sim.version(BenchWorld.NAMESPACE, p)
+                .map(BenchWorld.TO::equals).orElse(false)));
+      } finally {
+        operator.stop();
+      }
+    }
+  }
+
+  private static void createResource(KubernetesClient client, BenchOptions o, String zkConnect) {
+    OpenMLDBCluster resource = new OpenMLDBCluster();
+    resource.setMetadata(new ObjectMetaBuilder().withName(BenchWorld.CLUSTER)
+        .withNamespace(BenchWorld.NAMESPACE).withAnnotations(new LinkedHashMap<>()).build());
+    OpenMLDBClusterSpec spec = new OpenMLDBClusterSpec();
+    spec.setVersion(BenchWorld.FROM);
+    ZooKeeperSpec zk = new ZooKeeperSpec();
+    zk.setCluster(zkConnect);
+    zk.setRootPath(ROOT);
+    spec.setZookeeper(zk);
+    ComponentSpec nameserver = new ComponentSpec(o.nameservers());
+    nameserver.getFlags().put("auto_failover", "true");
+    spec.setNameserver(nameserver);
+    spec.setTablet(new TabletSpec(o.tablets()));
+    spec.setApiserver(new ComponentSpec(0));
+    spec.setTaskmanager(new ComponentSpec(0));
+    UpgradeSpec upgrade = new UpgradeSpec();
+    upgrade.setMaxConcurrentLeaderMoves(o.maxConcurrentLeaderMoves());
+    spec.setUpgrade(upgrade);
+    resource.setSpec(spec);
+    client.resources(OpenMLDBCluster.class).resource(resource).create();
+  }
+
+  private static String lastTrace;
+  private static final long T0 = System.nanoTime();
+
+  private static void trace(UpgradeStatus u) {
+    if (!Boolean.getBoolean("openmldb.bench.trace") || u == null) {
+      return;
+    }
+    String now = u.getPod() + " " + u.getStep() + " " + u.getMessage();
+    if (!now.equals(lastTrace)) {
+      lastTrace = now;
+      System.err.printf("%8.3f %s%n", (System.nanoTime() - T0) / 1e9, now);
+    }
+  }
+
+  private static OpenMLDBClusterStatus status(KubernetesClient client) {
+    OpenMLDBCluster c = client.resources(OpenMLDBCluster.class).inNamespace(BenchWorld.NAMESPACE)
+        .withName(BenchWorld.CLUSTER).get();
+    return c == null || c.getStatus() == null ? new OpenMLDBClusterStatus() : c.getStatus();
+  }
+
+  private static List<Pod> pods(KubernetesClient client) {
+    return client.pods().inNamespace(BenchWorld.NAMESPACE).list().getItems();
   }
 }

@@ -20,8 +20,8 @@ class BenchCommandTest {
       "leadersRestored", "allOnTargetVersion", "healthyAfter");
 
   @Test
-  void comparesNaiveAndSerialOnOneTinyClusterAndWritesSummaryAndChart() throws Exception {
-    BenchOptions o = BenchOptions.parse(new String[] {"--ways", "naive,serial", "--tablets", "3",
+  void comparesTheThreeWaysOnOneTinyClusterAndTheOperatorLosesNoWrite() throws Exception {
+    BenchOptions o = BenchOptions.parse(new String[] {"--tablets", "3", "--step-poll-ms", "50",
         "--nameservers", "1", "--tables", "1", "--partitions", "4", "--replicas", "2",
         "--pod-start-ms", "50", "--op-ms", "20", "--write-rate", "200", "--tool-poll-ms", "10",
         "--drain", "0", "--scale-tablets", "0"});
@@ -31,7 +31,7 @@ class BenchCommandTest {
     assertThat(report.failures()).isEmpty();
     JsonNode json = new ObjectMapper().readTree(report.json());
     assertThat(json.path("parameters").path("tablets").asInt()).isEqualTo(3);
-    for (String way : List.of("naive", "serial")) {
+    for (String way : List.of("naive", "serial", "operator")) {
       JsonNode w = json.path("ways").path(way);
       for (String field : WAY_FIELDS) {
         assertThat(w.has(field)).as(way + "." + field).isTrue();
@@ -45,14 +45,24 @@ class BenchCommandTest {
     assertThat(serial.path("leaderMoves").asLong()).isPositive();
     assertThat(serial.path("healthyAfter").asBoolean()).isTrue();
 
+    JsonNode operator = json.path("ways").path("operator");
+    assertThat(operator.path("lostWrites").asLong()).as(operator.toString()).isZero();
+    assertThat(operator.path("leaderlessPartitionSeconds").asDouble()).isZero();
+    assertThat(operator.path("leadersRestored").asBoolean()).isTrue();
+    assertThat(operator.path("healthyAfter").asBoolean()).isTrue();
+    for (String ratio : List.of("operatorOverNaive", "operatorOverSerial")) {
+      assertThat(json.path("ratios").path(ratio).has("wallSeconds")).as(ratio).isTrue();
+    }
+
     ByteArrayOutputStream table = new ByteArrayOutputStream();
     report.print(new PrintStream(table, true, StandardCharsets.UTF_8));
-    assertThat(table.toString(StandardCharsets.UTF_8)).contains("naive").contains("serial");
+    assertThat(table.toString(StandardCharsets.UTF_8)).contains("naive").contains("serial")
+        .contains("operator/serial");
 
     String svg = SvgChart.render(report.chartTitle(), report.results());
     var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
         .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
     assertThat(doc.getDocumentElement().getTagName()).isEqualTo("svg");
-    assertThat(doc.getElementsByTagName("polyline").getLength()).isEqualTo(2);
+    assertThat(doc.getElementsByTagName("polyline").getLength()).isEqualTo(3);
   }
 }
