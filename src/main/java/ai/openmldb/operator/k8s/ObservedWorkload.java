@@ -14,11 +14,29 @@ import java.util.Optional;
  * StatefulSet's template: that is the pod Kubernetes would create if the pod were deleted now.
  *
  * @param desiredReplicas replicas the spec asks for
+ * @param desiredRevision the revision the spec asks for (null when the spec is invalid)
  */
-public record ObservedWorkload(
-    Component component, int desiredReplicas, StatefulSet statefulSet, List<Pod> pods) {
+public record ObservedWorkload(Component component, int desiredReplicas, String desiredRevision,
+    StatefulSet statefulSet, List<Pod> pods) {
   public ObservedWorkload {
     pods = pods.stream().sorted(Pods.BY_ORDINAL).toList();
+  }
+
+  /** Without a desired revision (e.g. tests that only look at counts). */
+  public ObservedWorkload(Component component, int desiredReplicas, StatefulSet statefulSet,
+      List<Pod> pods) {
+    this(component, desiredReplicas, null, statefulSet, pods);
+  }
+
+  /**
+   * True when the StatefulSet (as observed) already carries the desired template: only then does
+   * a deleted pod come back with the desired revision. The informer cache can lag a moment behind
+   * an update the reconciler just made; a pod must not be restarted in that moment.
+   */
+  public boolean statefulSetCurrent() {
+    return desiredRevision != null && desiredRevision.equals(targetRevision())
+        && statefulSet.getSpec().getReplicas() != null
+        && statefulSet.getSpec().getReplicas() == desiredReplicas;
   }
 
   /** The revision pods must carry, from the StatefulSet's template; null without one. */
@@ -57,6 +75,7 @@ public record ObservedWorkload(
   /** Every desired pod exists, is ready and is up to date, and no extra pod is left. */
   public boolean isSettled() {
     return statefulSet != null && existing() == desiredReplicas && ready() == desiredReplicas
-        && updated() == desiredReplicas;
+        && updated() == desiredReplicas
+        && (desiredRevision == null || desiredRevision.equals(targetRevision()));
   }
 }

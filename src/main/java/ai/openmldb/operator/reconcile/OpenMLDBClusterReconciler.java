@@ -104,18 +104,19 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
       String message = problems.stream().map(SpecProblem::message).collect(Collectors.joining("; "));
       LOG.warn("Invalid spec of {}, changing nothing: {}", cluster.key(), message);
       events.warning(cluster, "InvalidSpec", message);
-      status.invalid(problems).observed(observe(cluster, context, false));
+      status.invalid(problems).observed(observe(cluster, context, null));
     } else {
       List<String> changes = new ArrayList<>();
-      for (DesiredWorkload desired : WorkloadFactory.desired(cluster).values()) {
-        changes.addAll(applier.apply(desired));
+      Map<Component, DesiredWorkload> desired = WorkloadFactory.desired(cluster);
+      for (DesiredWorkload workload : desired.values()) {
+        changes.addAll(applier.apply(workload));
       }
       if (!changes.isEmpty()) {
         String summary = String.join(", ", changes);
         LOG.info("{}: {}", cluster.key(), summary);
         events.normal(cluster, "WorkloadsApplied", summary);
       }
-      ObservedCluster observed = observe(cluster, context, true);
+      ObservedCluster observed = observe(cluster, context, desired);
       status.observed(observed);
       Optional<Duration> soon = rollout.step(observed, status);
       if (soon.isPresent() && soon.get().compareTo(next) < 0) {
@@ -129,17 +130,23 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
     return control.rescheduleAfter(next);
   }
 
-  /** The StatefulSets and pods of the cluster, per component, from the informers' caches. */
+  /**
+   * The StatefulSets and pods of the cluster, per component, from the informers' caches.
+   *
+   * @param desired the desired workloads; null when the spec is invalid (the StatefulSets'
+   *     replicas then stand for the desired counts)
+   */
   static ObservedCluster observe(OpenMLDBCluster cluster, Context<OpenMLDBCluster> context,
-      boolean specValid) {
+      Map<Component, DesiredWorkload> desired) {
     Set<StatefulSet> sets = context.getSecondaryResources(StatefulSet.class);
     Set<Pod> pods = context.getSecondaryResources(Pod.class);
     Map<Component, ObservedWorkload> workloads = new EnumMap<>(Component.class);
     for (Component c : Component.values()) {
       StatefulSet sts = sets.stream().filter(s -> isOf(s, c)).findFirst().orElse(null);
-      int desired = specValid ? cluster.getSpec().replicas(c)
+      int replicas = desired != null ? cluster.getSpec().replicas(c)
           : sts == null || sts.getSpec().getReplicas() == null ? 0 : sts.getSpec().getReplicas();
-      workloads.put(c, new ObservedWorkload(c, desired, sts,
+      String revision = desired == null ? null : desired.get(c).revision();
+      workloads.put(c, new ObservedWorkload(c, replicas, revision, sts,
           pods.stream().filter(p -> isOf(p, c)).toList()));
     }
     return new ObservedCluster(cluster, workloads);

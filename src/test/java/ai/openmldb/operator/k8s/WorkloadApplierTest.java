@@ -1,0 +1,56 @@
+package ai.openmldb.operator.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.openmldb.operator.api.Component;
+import ai.openmldb.operator.api.OpenMLDBCluster;
+import ai.openmldb.operator.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The applier against the mock API (CRUD mode): idempotent, and arrays are replaced, not merged. */
+@EnableKubernetesMockClient(crud = true)
+class WorkloadApplierTest {
+  static KubernetesClient client;
+
+  private static OpenMLDBCluster cluster(String ns) {
+    OpenMLDBCluster c = Fixtures.sample("minimal", ns);
+    c.getMetadata().setUid("uid-" + ns);
+    return c;
+  }
+
+  @Test
+  void createsOnceAndThenWritesNothingWhileTheSpecIsUnchanged() {
+    WorkloadApplier applier = new WorkloadApplier(client);
+    DesiredWorkload tablet = WorkloadFactory.desired(cluster("a"), Component.TABLET);
+    assertThat(applier.apply(tablet)).containsExactly("created ConfigMap minimal-tablet-flags",
+        "created Service minimal-tablet", "created StatefulSet minimal-tablet");
+    String version = client.apps().statefulSets().inNamespace("a").withName("minimal-tablet").get()
+        .getMetadata().getResourceVersion();
+
+    assertThat(applier.apply(WorkloadFactory.desired(cluster("a"), Component.TABLET))).isEmpty();
+    assertThat(client.apps().statefulSets().inNamespace("a").withName("minimal-tablet").get()
+        .getMetadata().getResourceVersion()).isEqualTo(version);
+  }
+
+  @Test
+  void replacesThePodTemplateSoRemovedListEntriesAreGone() {
+    WorkloadApplier applier = new WorkloadApplier(client);
+    OpenMLDBCluster withSecrets = cluster("b");
+    withSecrets.getSpec().getImage().setPullSecrets(List.of("registry-a", "registry-b"));
+    applier.apply(WorkloadFactory.desired(withSecrets, Component.TABLET));
+
+    OpenMLDBCluster oneSecret = cluster("b");
+    oneSecret.getSpec().getImage().setPullSecrets(List.of("registry-b"));
+    DesiredWorkload next = WorkloadFactory.desired(oneSecret, Component.TABLET);
+    assertThat(applier.apply(next)).containsExactly("updated StatefulSet minimal-tablet");
+
+    StatefulSet sts = client.apps().statefulSets().inNamespace("b").withName("minimal-tablet").get();
+    assertThat(sts.getSpec().getTemplate().getSpec().getImagePullSecrets())
+        .extracting(s -> s.getName()).containsExactly("registry-b");
+    assertThat(WorkloadApplier.templateRevision(sts)).isEqualTo(next.revision());
+  }
+}
