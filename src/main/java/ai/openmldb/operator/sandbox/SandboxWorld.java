@@ -68,41 +68,11 @@ public final class SandboxWorld implements AutoCloseable {
       throw new IllegalStateException("operator already running");
     }
     connections = new OpenMLDBConnections(operatorConfig);
-    operator = createOperator(connections);
+    // The production operator with the rolling upgrade, as OperatorCommand builds it
+    operator = OperatorFactory.create(kubernetes.client(), operatorConfig,
+        new SimpleMeterRegistry(), connections);
     operator.start();
     operatorStarts++;
-  }
-
-  /**
-   * The operator with the rolling upgrade ({@code OperatorFactory.create(..., connections)}).
-   * TEMPORARY: looked up reflectively until that overload is on main; without it, the operator
-   * that only maintains workloads.
-   */
-  private Operator createOperator(OpenMLDBConnections connections) {
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try {
-      var withUpgrade = OperatorFactory.class.getMethod("create",
-          io.fabric8.kubernetes.client.KubernetesClient.class, OperatorConfig.class,
-          io.micrometer.core.instrument.MeterRegistry.class, OpenMLDBConnections.class);
-      return (Operator) withUpgrade.invoke(null, kubernetes.client(), operatorConfig, registry,
-          connections);
-    } catch (NoSuchMethodException e) {
-      return OperatorFactory.create(kubernetes.client(), operatorConfig, registry);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot create the operator", e);
-    }
-  }
-
-  /** True when the operator rolls pods (the upgrade is wired into the factory). */
-  public static boolean upgradeWired() {
-    try {
-      OperatorFactory.class.getMethod("create",
-          io.fabric8.kubernetes.client.KubernetesClient.class, OperatorConfig.class,
-          io.micrometer.core.instrument.MeterRegistry.class, OpenMLDBConnections.class);
-      return true;
-    } catch (NoSuchMethodException e) {
-      return false;
-    }
   }
 
   /** Stops the operator as a crash would: nothing is finished or cleaned up first. */

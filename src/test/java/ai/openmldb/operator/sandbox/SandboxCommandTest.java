@@ -1,7 +1,6 @@
 package ai.openmldb.operator.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,7 +30,6 @@ class SandboxCommandTest {
 
   @Test
   void rollsTheSampleClusterWithNoWriteLostAndWritesTheSummary() throws Exception {
-    assumeTrue(SandboxWorld.upgradeWired(), "the rolling upgrade is not wired into OperatorFactory yet");
     Path summary = tmp.resolve("summary.json");
     Result r = sandbox("--tablets", "2", "--tables", "1", "--partitions", "2", "--replicas", "2",
         "--write-rate", "100", "--pod-start-ms", "50", "--op-ms", "20",
