@@ -6,6 +6,7 @@ import ai.openmldb.operator.config.OperatorConfig;
 import ai.openmldb.operator.config.OperatorConfigLoader;
 import ai.openmldb.operator.health.HealthServer;
 import ai.openmldb.operator.metrics.PrometheusMetrics;
+import ai.openmldb.operator.openmldb.OpenMLDBConnections;
 import ai.openmldb.operator.reconcile.OperatorFactory;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -127,9 +128,10 @@ public final class OperatorCommand {
     return config;
   }
 
-  /** The operator, its HTTP endpoint and its client, stopped together. */
+  /** The operator, its OpenMLDB connections, HTTP endpoint and client, stopped together. */
   public static final class RunningOperator implements AutoCloseable {
     private final KubernetesClient client;
+    private final OpenMLDBConnections connections;
     private final PrometheusMetrics metrics;
     private final HealthServer server;
     private final Operator operator;
@@ -137,9 +139,10 @@ public final class OperatorCommand {
     private volatile boolean ready;
     private volatile boolean closing;
 
-    private RunningOperator(KubernetesClient client, PrometheusMetrics metrics,
-        HealthServer server, Operator operator) {
+    private RunningOperator(KubernetesClient client, OpenMLDBConnections connections,
+        PrometheusMetrics metrics, HealthServer server, Operator operator) {
       this.client = client;
+      this.connections = connections;
       this.metrics = metrics;
       this.server = server;
       this.operator = operator;
@@ -153,16 +156,19 @@ public final class OperatorCommand {
         throws IOException {
       PrometheusMetrics metrics = new PrometheusMetrics();
       HealthServer server = null;
+      OpenMLDBConnections connections = null;
       try {
         LOG.info("starting openmldb-operator against {} with {}",
             client.getConfiguration().getMasterUrl(), OperatorConfigLoader.toProperties(config));
-        Operator operator = OperatorFactory.create(client, config, metrics.registry());
+        connections = new OpenMLDBConnections(config);
+        Operator operator =
+            OperatorFactory.create(client, config, metrics.registry(), connections);
         RunningOperator[] self = new RunningOperator[1];
         if (config.httpPort() > 0) {
           server = new HealthServer(config.httpPort(), metrics::scrape, PrometheusMetrics.TEXT_FORMAT,
               () -> self[0] == null || !self[0].closing, () -> self[0] != null && self[0].isReady());
         }
-        self[0] = new RunningOperator(client, metrics, server, operator);
+        self[0] = new RunningOperator(client, connections, metrics, server, operator);
         // With leader election, start() returns once the election runs: a standby replica is
         // ready too (it serves metrics and takes over when the Lease holder goes away).
         operator.start();
@@ -174,6 +180,9 @@ public final class OperatorCommand {
       } catch (RuntimeException | IOException e) {
         if (server != null) {
           server.close();
+        }
+        if (connections != null) {
+          connections.close();
         }
         metrics.close();
         client.close();
@@ -199,7 +208,9 @@ public final class OperatorCommand {
       return metrics;
     }
 
-    /** Stops the operator (releasing the Lease), then the endpoint and the client. Idempotent. */
+    /**
+     * Stops the operator, then the OpenMLDB connections, the endpoint and the client. Idempotent.
+     */
     @Override
     public synchronized void close() {
       if (closing) {
@@ -213,6 +224,7 @@ public final class OperatorCommand {
       } catch (RuntimeException e) {
         LOG.warn("stopping the operator failed: {}", e.toString());
       }
+      connections.close();
       if (server != null) {
         server.close();
       }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,11 +35,10 @@ class OperatorCommandTest {
   @TempDir Path dir;
   final HttpClient http = HttpClient.newHttpClient();
 
-  @BeforeEach
   void createCrd() throws IOException {
     try (InputStream in = getClass().getResourceAsStream(CRD)) {
       client.resource(client.getKubernetesSerialization()
-          .unmarshal(in, CustomResourceDefinition.class)).create();
+          .unmarshal(in, CustomResourceDefinition.class)).createOr(NonDeletingOperation::update);
     }
   }
 
@@ -48,34 +47,10 @@ class OperatorCommandTest {
     OperatorCommand.running().ifPresent(OperatorCommand.RunningOperator::close);
   }
 
+  /** One start for everything: starting the operator is the slow part (informers sync). */
   @Test
-  void runServesHealthReadinessAndMetrics() throws Exception {
-    int port = freePort();
-    int code = OperatorCommand.run(new String[] {
-        "--config", config("use-server-side-apply=false\nhttp-port=" + port + "\n").toString(),
-        "--kubeconfig", kubeconfig().toString()});
-
-    assertThat(code).isEqualTo(Integer.MIN_VALUE);
-    assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
-    assertThat(get(port, "/readyz").statusCode()).isEqualTo(200);
-    HttpResponse<String> metrics = get(port, "/metrics");
-    assertThat(metrics.statusCode()).isEqualTo(200);
-    assertThat(metrics.body()).contains("jvm_memory_used_bytes");
-
-    // a cluster to reconcile: JOSDK's reconcile meters appear on the same endpoint
-    OpenMLDBCluster cluster = client.getKubernetesSerialization().unmarshal(
-        Files.readString(Path.of("config/samples/minimal.yaml")), OpenMLDBCluster.class);
-    client.resources(OpenMLDBCluster.class).inNamespace("test").resource(cluster).create();
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(get(port, "/metrics").body())
-            .contains("operator_sdk_controllers_execution_reconcile_success_total"));
-
-    OperatorCommand.running().orElseThrow().close();
-    assertThat(OperatorCommand.running()).isEmpty();
-  }
-
-  @Test
-  void isReadyWithLeaderElectionAndTakesTheLease() throws Exception {
+  void runServesProbesAndMetricsAndIsReadyWhileHoldingTheLease() throws Exception {
+    createCrd();
     // JOSDK checks its Lease permissions with a SelfSubjectRulesReview, which the CRUD mock
     // cannot answer (it stores objects); answer it as an API server with our Role would.
     server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
@@ -91,12 +66,32 @@ class OperatorCommandTest {
         "--kubeconfig", kubeconfig().toString()});
 
     assertThat(code).isEqualTo(Integer.MIN_VALUE);
+    assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
     assertThat(get(port, "/readyz").statusCode()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+    HttpResponse<String> metrics = get(port, "/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("Content-Type")).contains(
+        "text/plain; version=0.0.4; charset=utf-8");
+    assertThat(metrics.body()).contains("jvm_memory_used_bytes")
+        .contains("openmldb_operator_upgrades_in_progress");
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       Lease lease = client.leases().inNamespace("ops").withName("openmldb-operator-lock").get();
       assertThat(lease).isNotNull();
       assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
     });
+
+    // a cluster to reconcile: JOSDK's reconcile meters appear on the same endpoint
+    OpenMLDBCluster cluster = client.getKubernetesSerialization().unmarshal(
+        Files.readString(Path.of("config/samples/minimal.yaml")), OpenMLDBCluster.class);
+    client.resources(OpenMLDBCluster.class).inNamespace("test").resource(cluster).create();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(get(port, "/metrics").body())
+            .contains("operator_sdk_controllers_execution_reconcile_success_total"));
+
+    OperatorCommand.RunningOperator running = OperatorCommand.running().orElseThrow();
+    running.close();
+    assertThat(OperatorCommand.running()).isEmpty();
+    assertThat(running.isReady()).isFalse();
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -45,7 +46,7 @@ class ApiCallsCoveredByRbacTest {
     try (InputStream in = getClass().getResourceAsStream(
         "/META-INF/fabric8/openmldbclusters.openmldb.ai-v1.yml")) {
       client.resource(client.getKubernetesSerialization()
-          .unmarshal(in, CustomResourceDefinition.class)).create();
+          .unmarshal(in, CustomResourceDefinition.class)).createOr(NonDeletingOperation::update);
     }
     // JOSDK checks its Lease permissions with a SelfSubjectRulesReview (every authenticated user
     // may create one); the CRUD mock cannot answer it.
