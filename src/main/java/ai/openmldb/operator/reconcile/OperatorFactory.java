@@ -1,10 +1,10 @@
 package ai.openmldb.operator.reconcile;
 
+import ai.openmldb.operator.config.LeaderElectionSettings;
 import ai.openmldb.operator.config.OperatorConfig;
 import ai.openmldb.operator.k8s.WorkloadApplier;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import ai.openmldb.operator.metrics.OperatorMetrics;
@@ -50,11 +50,9 @@ public final class OperatorFactory {
           // Per-resource meters would tag by cluster name: unbounded cardinality
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
           .withResourceCloner(new ParseProblemsKeepingCloner(client));
-      if (config.leaderElection()) {
-        o.withLeaderElectionConfiguration(config.leaseNamespace().isBlank()
-            ? new LeaderElectionConfiguration(config.leaseName())
-            : new LeaderElectionConfiguration(config.leaseName(), config.leaseNamespace()));
-      }
+      // Not JOSDK's default settings: those exit the JVM from a deliberate stop (a SIGTERM
+      // shutdown hook then hangs); see LeaderElectionSettings.
+      LeaderElectionSettings.from(config).ifPresent(o::withLeaderElectionConfiguration);
     });
     Clock clock = Clock.systemUTC();
     OpenMLDBClusterReconciler reconciler = new OpenMLDBClusterReconciler(config, rollout,
