@@ -39,6 +39,7 @@ import ai.openmldb.operator.upgrade.UpgradeDecision.UnfenceLeaders;
 import ai.openmldb.operator.upgrade.UpgradeDecision.Wait;
 import ai.openmldb.operator.upgrade.UpgradeIntent;
 import ai.openmldb.operator.upgrade.UpgradePlanner;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,10 +77,12 @@ public final class RollingUpgrade implements PodRollout {
   private final RollingUpgradeObserver observer = new RollingUpgradeObserver();
   private final RollingUpgradeExecutor executor;
   private final IntentWriter intentWriter;
+  private final KubernetesClient client;
 
   public RollingUpgrade(KubernetesClient client, OperatorConfig config,
       OpenMLDBConnections connections, EventRecorder events, OperatorMetrics metrics,
       Clock clock) {
+    this.client = client;
     this.config = config;
     this.connections = connections;
     this.events = events;
@@ -127,6 +130,9 @@ public final class RollingUpgrade implements PodRollout {
       recordStep(st, before, decision, now);
       UpgradeStatusRecord.write(st, before, decision.position(), now);
       if (decision instanceof StartRoll s) {
+        if (!intent.activeFor(intent.toVersion())) {
+          metrics.upgradeStarted(); // a revert mid-roll continues the same roll for the gauge
+        }
         startRoll(st, s, now);
       }
       if (isAction(decision) && !(decision instanceof StartRoll)) {
@@ -174,10 +180,36 @@ public final class RollingUpgrade implements PodRollout {
     }
   }
 
+  /** The cached connection, or null when the ZooKeeper credential Secret cannot be read. */
   private ClusterConnection connect(OpenMLDBCluster cluster) {
     ZooKeeperSpec zk = cluster.getSpec().getZookeeper();
     int session = zk.getSessionTimeoutMs() == null ? 10_000 : zk.getSessionTimeoutMs();
-    return connections.connect(zk.getCluster(), zk.getRootPath(), session, Optional.empty());
+    Optional<String> auth = Optional.empty();
+    if (zk.getAuthSecretName() != null && !zk.getAuthSecretName().isBlank()) {
+      auth = zookeeperAuth(cluster.getMetadata().getNamespace(), zk.getAuthSecretName());
+      if (auth.isEmpty()) {
+        return null;
+      }
+    }
+    return connections.connect(zk.getCluster(), zk.getRootPath(), session, auth);
+  }
+
+  /** {@code user:password} from the Secret's key {@code auth}; the value is never logged. */
+  private Optional<String> zookeeperAuth(String namespace, String secretName) {
+    try {
+      Secret secret = client.secrets().inNamespace(namespace).withName(secretName).get();
+      String encoded = secret == null || secret.getData() == null ? null
+          : secret.getData().get("auth");
+      if (encoded == null) {
+        return Optional.empty();
+      }
+      return Optional.of(new String(java.util.Base64.getDecoder().decode(encoded.trim()),
+          java.nio.charset.StandardCharsets.UTF_8).trim());
+    } catch (RuntimeException e) {
+      LOG.warn("cannot read ZooKeeper credential Secret {}/{}: {}", namespace, secretName,
+          e.getClass().getSimpleName());
+      return Optional.empty();
+    }
   }
 
   private Duration backoff() {
@@ -314,7 +346,6 @@ public final class RollingUpgrade implements PodRollout {
   /** Log line, Event and meters for each disruptive action. */
   private void announce(OpenMLDBCluster cluster, String key, UpgradeDecision d, UpgradeStatus st) {
     if (d instanceof StartRoll s) {
-      metrics.upgradeStarted();
       LOG.info("{}: {}", key, s.describe());
       events.normal(cluster, "UpgradeStarted", "Rolling " + s.plan().size() + " pods from "
           + s.fromVersion() + " to " + s.toVersion() + ": " + String.join(", ", s.plan()));

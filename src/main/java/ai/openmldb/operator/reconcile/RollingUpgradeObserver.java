@@ -62,7 +62,8 @@ final class RollingUpgradeObserver {
     String unavailable = null;
     LedgerState ledger = LedgerState.empty();
     if (connection == null) {
-      unavailable = "no ZooKeeper connection";
+      unavailable = "the ZooKeeper credential Secret (spec.zookeeper.authSecretName) is missing or "
+          + "has no key 'auth'";
     } else if (!connection.connected()) {
       unavailable = connection.stateMessage();
     } else {
