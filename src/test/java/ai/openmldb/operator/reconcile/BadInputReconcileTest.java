@@ -14,6 +14,7 @@ import ai.openmldb.operator.api.OpenMLDBClusterStatus;
 import ai.openmldb.operator.api.Phase;
 import ai.openmldb.operator.config.OperatorConfig;
 import ai.openmldb.operator.k8s.WorkloadNames;
+import ai.openmldb.operator.openmldb.OpenMLDBConnections;
 import ai.openmldb.operator.testing.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -58,17 +59,22 @@ class BadInputReconcileTest {
 
   static KubernetesClient client;
   private static Operator operator;
+  private static OpenMLDBConnections connections;
 
+  /** The operator as shipped: with the rolling upgrade and its OpenMLDB connections. */
   @BeforeAll
   static void startOperator() {
     OpenMLDBClusterCrd.install(client);
-    operator = OperatorFactory.create(client, OperatorConfig.forMockApi(), new SimpleMeterRegistry());
+    connections = new OpenMLDBConnections(Duration.ofSeconds(1), Duration.ofSeconds(1), null);
+    operator = OperatorFactory.create(client, OperatorConfig.forMockApi(), new SimpleMeterRegistry(),
+        connections);
     operator.start();
   }
 
   @AfterAll
   static void stopOperator() {
     operator.stop();
+    connections.close();
   }
 
   static List<Case> degradedCases() {

@@ -14,6 +14,7 @@ import ai.openmldb.operator.api.Component;
 import ai.openmldb.operator.config.OperatorConfig;
 import ai.openmldb.operator.k8s.WorkloadFactory;
 import ai.openmldb.operator.k8s.WorkloadNames;
+import ai.openmldb.operator.openmldb.OpenMLDBConnections;
 import ai.openmldb.operator.testing.LogCapture;
 import ai.openmldb.operator.testing.RandomClusters;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -98,9 +99,12 @@ class RandomResourcesTest {
     String ns = "random";
     List<String> names = new ArrayList<>();
     String logs;
-    try (LogCapture capture = LogCapture.atLeast(Level.WARN)) {
-      Operator operator =
-          OperatorFactory.create(client, OperatorConfig.forMockApi(), new SimpleMeterRegistry());
+    try (LogCapture capture = LogCapture.atLeast(Level.WARN);
+        OpenMLDBConnections connections =
+            new OpenMLDBConnections(Duration.ofSeconds(1), Duration.ofSeconds(1), null)) {
+      // the operator as shipped: with the rolling upgrade and its OpenMLDB connections
+      Operator operator = OperatorFactory.create(client, OperatorConfig.forMockApi(),
+          new SimpleMeterRegistry(), connections);
       operator.start();
       try {
         RandomClusters random = new RandomClusters(SEED + 1);
