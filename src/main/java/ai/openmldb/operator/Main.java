@@ -23,6 +23,9 @@ public final class Main {
       System.out.print(USAGE);
       System.exit(args.length == 0 ? 2 : 0);
     }
+    // The simulated OpenMLDB servers (sandbox, bench) use the JDK's HttpServer, which without
+    // TCP_NODELAY delays each small response by ~40 ms (Nagle + delayed ACK).
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     int code =
         switch (args[0]) {
