@@ -24,7 +24,7 @@ public final class SandboxCommand {
     return run(args, System.out, System.err);
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     SandboxOptions options;
     try {
       options = SandboxOptions.parse(args);

@@ -1,0 +1,157 @@
+package ai.openmldb.operator.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.openmldb.operator.sandbox.SandboxCommand;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fault suite: the real operator rolls a small cluster under continuous writes (the sandbox,
+ * in-process) while one fault is injected through the sandbox's {@code --chaos-*} option, and the
+ * outcome is read from the {@code --summary} JSON and the printed roll. Every scenario must lose
+ * no acknowledged write. Figures are in {@code docs/reliability.md} ("Faults").
+ *
+ * <p>Numbers are kept small (2-3 tablets, few partitions, short simulated delays) so the whole
+ * suite stays within a couple of minutes on two cores.
+ */
+class FaultSuiteTest {
+  @TempDir Path tmp;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A small world: 2 nameservers, the tablets asked for, 1 apiserver; one table. */
+  private static List<String> small(int tablets, int partitions, int replicas) {
+    return new ArrayList<>(List.of("--tablets", String.valueOf(tablets), "--tables", "1",
+        "--partitions", String.valueOf(partitions), "--replicas", String.valueOf(replicas),
+        "--write-rate", "100", "--pod-start-ms", "50", "--op-ms", "20"));
+  }
+
+  private record Run(int code, String out, String err, JsonNode summary) {
+    String describe() {
+      return "exit " + code + "; output:\n" + out + "\n" + err;
+    }
+  }
+
+  private Run sandbox(String scenario, List<String> args) throws IOException {
+    Path summary = tmp.resolve(scenario + ".json");
+    args.add("--summary");
+    args.add(summary.toString());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = SandboxCommand.run(args.toArray(String[]::new),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    String o = out.toString(StandardCharsets.UTF_8);
+    String e = err.toString(StandardCharsets.UTF_8);
+    assertThat(summary).as("summary written; exit %d; output:%n%s%n%s", code, o, e).exists();
+    JsonNode s = JSON.readTree(summary.toFile());
+    // one line per scenario, the source of the figures in docs/reliability.md
+    System.out.printf("FAULT-FIGURES %s: completed=%s rolledBack=%s lostWrites=%d acked=%d"
+            + " operatorRestarts=%d faultsInjected=%d failedOps=%d userRetries=%d wallSeconds=%.1f%n",
+        scenario, s.path("completed").asBoolean(), s.path("rolledBack").asBoolean(),
+        s.path("lostWrites").asLong(), s.path("acknowledgedWrites").asLong(),
+        s.path("operatorRestarts").asInt(), s.path("faultsInjected").asInt(),
+        s.path("failedOps").asInt(), s.path("userRetries").asInt(),
+        s.path("wallSeconds").asDouble());
+    return new Run(code, o, e, s);
+  }
+
+  /** Completed on every pod, leaders back where they were, nothing temporary left, none lost. */
+  private static void assertCleanCompletion(Run r) {
+    JsonNode s = r.summary();
+    assertThat(r.code()).as(r.describe()).isZero();
+    assertThat(s.path("completed").asBoolean()).as(r.describe()).isTrue();
+    assertThat(s.path("allOnTargetVersion").asBoolean()).as(r.describe()).isTrue();
+    assertThat(s.path("leaderPlacementRestored").asBoolean()).as(r.describe()).isTrue();
+    assertThat(s.path("temporaryReplicasLeft").asInt()).as(r.describe()).isZero();
+    assertNoWriteLost(r);
+  }
+
+  private static void assertNoWriteLost(Run r) {
+    JsonNode s = r.summary();
+    assertThat(s.path("acknowledgedWrites").asLong()).as(r.describe()).isPositive();
+    assertThat(s.path("lostWrites").asLong()).as("lost writes " + s.path("lostWriteIds") + "; "
+        + r.describe()).isZero();
+  }
+
+  @Test
+  void operatorRestartedSeveralTimesMidRollCompletesWithNothingLost() throws IOException {
+    List<String> args = small(3, 3, 2);
+    args.addAll(List.of("--chaos-operator-restarts", "3", "--seed", "7"));
+    Run r = sandbox("operator-restarts", args);
+
+    assertCleanCompletion(r);
+    assertThat(r.summary().path("operatorRestarts").asInt()).isEqualTo(3);
+    assertThat(r.summary().path("faultsInjected").asInt()).isEqualTo(3);
+    assertThat(r.summary().path("failedOps").asInt()).as(r.describe()).isZero();
+    assertThat(r.summary().path("userRetries").asInt()).as("no halt to resume").isZero();
+  }
+
+  @Test
+  void zooKeeperMemberLostMidRollCompletesWithNothingLost() throws IOException {
+    List<String> args = small(2, 2, 2);
+    args.add("--chaos-zk-member-loss");
+    Run r = sandbox("zk-member-loss", args);
+
+    assertCleanCompletion(r);
+    assertThat(r.summary().path("faultsInjected").asInt()).isEqualTo(1);
+    assertThat(r.summary().path("faults").toString()).contains("ZooKeeper member");
+    assertThat(r.summary().path("failedOps").asInt()).as(r.describe()).isZero();
+  }
+
+  @Test
+  void nameserverLeaderFailoverDuringLeaderMigrationCompletesWithNothingLost()
+      throws IOException {
+    List<String> args = small(2, 2, 2);
+    args.add("--chaos-nameserver-failover");
+    Run r = sandbox("nameserver-failover", args);
+
+    assertCleanCompletion(r);
+    assertThat(r.summary().path("faultsInjected").asInt()).isEqualTo(1);
+    assertThat(r.summary().path("faults").toString()).contains("nameserver leader");
+  }
+
+  @Test
+  void failedOpHaltsWithARemedyAndResumesAfterTheAcknowledgement() throws IOException {
+    List<String> args = small(2, 2, 2);
+    args.add("--chaos-failed-op");
+    Run r = sandbox("failed-op", args);
+
+    // the halt: what failed and what to do (docs/upgrades.md), printed from status.upgrade
+    assertThat(r.out()).as(r.describe()).contains("HALTED:", "remedy:",
+        "openmldb.ai/acknowledge-failed-ops");
+    // the sandbox then does what the remedy says, and the roll finishes
+    assertThat(r.summary().path("userRetries").asInt()).as(r.describe()).isPositive();
+    assertThat(r.summary().path("failedOps").asInt()).as("the op injected").isEqualTo(1);
+    assertCleanCompletion(r);
+  }
+
+  @Test
+  void stuckPodHaltsWithLeadersElsewhereAndRevertingTheVersionRecovers() throws IOException {
+    List<String> args = small(2, 2, 2);
+    args.addAll(List.of("--chaos-stuck-pod", "minimal-tablet-1"));
+    Run r = sandbox("stuck-pod", args);
+
+    // Degraded's message, repeated in status.upgrade: the pod, and what to do about it
+    assertThat(r.out()).as(r.describe()).contains("HALTED:", "remedy:", "minimal-tablet-1",
+        "revert spec.version", "served elsewhere");
+    JsonNode s = r.summary();
+    // the roll to the new version did not complete (exit 1), it was reverted and the revert
+    // settled every pod back on the old version
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(s.path("completed").asBoolean()).isFalse();
+    assertThat(s.path("rolledBack").asBoolean()).as(r.describe()).isTrue();
+    assertThat(s.path("temporaryReplicasLeft").asInt()).as(r.describe()).isZero();
+    assertNoWriteLost(r);
+  }
+}
