@@ -361,10 +361,25 @@ public final class SimulatedCluster {
     return null;
   }
 
-  /** True when the metadata names no alive leader for the partition. */
+  /**
+   * True when no running tablet holds the partition as leader. A fenced leader (marked not alive
+   * while its follower catches up) still leads: its partition is write-unavailable for that
+   * moment, not leaderless. A leader whose tablet is down, or a partition waiting for a failover
+   * to promote a follower, is leaderless.
+   */
   public synchronized boolean leaderless(String db, String table, int pid) {
     SimTable t = tables.get(db + "." + table);
-    return t == null || t.partition(pid).flatMap(SimTable.Partition::servingLeader).isEmpty();
+    Optional<SimTable.Partition> p = t == null ? Optional.empty() : t.partition(pid);
+    if (p.isEmpty()) {
+      return true;
+    }
+    PartKey key = new PartKey(t.tid, pid);
+    return p.get().replicas.stream().noneMatch(m -> {
+      SimTablet tablet = tablets.get(m.endpoint);
+      ReplicaLog log = log(m.endpoint, key);
+      return m.leader && tablet != null && tablet.running() && tablet.loaded.contains(key)
+          && log != null && log.leaderMode;
+    });
   }
 
   /**

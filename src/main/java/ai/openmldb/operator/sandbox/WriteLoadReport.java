@@ -11,7 +11,7 @@ import java.util.List;
  * @param lost acknowledged writes no longer there ({@code acknowledged - present})
  * @param lostWrites the lost writes (up to 50), as {@code db.table/pid#id}
  * @param writeUnavailablePartitionSeconds sum over partitions of the time a write was refused
- * @param leaderlessPartitionSeconds sum over partitions of the time no alive leader was recorded
+ * @param leaderlessPartitionSeconds sum over partitions of the time no running tablet led them (a fenced leader still leads)
  * @param seconds how long the generator ran
  */
 public record WriteLoadReport(
