@@ -209,6 +209,15 @@ public record BenchOptions(
     }
   }
 
+  /** The same timings and load on a cluster of another shape. */
+  BenchOptions withShape(int newNameservers, int newTablets, int newTables, int newPartitions,
+      int newReplicas) {
+    return new BenchOptions(help, ways, newTablets, newNameservers, newTables, newPartitions,
+        newReplicas, podStartMs, opMs, replicationLagMs, writeRate, seed, toolPollMs,
+        maxConcurrentLeaderMoves, stepPollMs, drain, scaleTablets, scalePartitions, summary,
+        chart);
+  }
+
   /** Partitions of the benchmarked cluster. */
   public int totalPartitions() {
     return tables * partitions;

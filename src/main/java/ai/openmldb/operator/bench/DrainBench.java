@@ -1,9 +1,140 @@
 package ai.openmldb.operator.bench;
 
+import ai.openmldb.operator.api.Component;
+import ai.openmldb.operator.openmldb.ClusterConnection;
+import ai.openmldb.operator.openmldb.OpenMLDBConnections;
+import ai.openmldb.operator.sandbox.SimulatedCluster;
+import ai.openmldb.operator.sandbox.SimulatedCluster.SimPartitionInfo;
+import ai.openmldb.operator.sandbox.SimulatedCluster.SimReplicaInfo;
+import ai.openmldb.operator.sandbox.SimulatedCluster.SimTableInfo;
+import ai.openmldb.operator.sandbox.WriteLoadGenerator;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Draining N leaders off one tablet, under the same write load, op latency and replication lag:
+ * serially as the official tool's pre-upgrade does (ChangeLeader auto, wait, RecoverTable, wait,
+ * per partition), and concurrently as the operator does (fenced waves of at most
+ * {@code --max-concurrent-moves}). Both are timed the same way, from the outside: from the
+ * moment the first of the tablet's leaders stops serving until every one of them is served by
+ * another tablet. The cluster: 1 nameserver, 2 tablets, one table of 2N partitions with 2
+ * replicas, so tablet 0 leads N.
+ */
 final class DrainBench {
   private DrainBench() {}
 
-  static DrainResult run(BenchOptions o, String zk) {
-    return new DrainResult(o.drain(), 0, 0, 0);
+  static DrainResult run(BenchOptions o, String zk) throws Exception {
+    int n = o.drain();
+    BenchOptions shape = o.withShape(1, 2, 1, 2 * n, 2);
+    String ep = DirectCluster.endpoint(Component.TABLET, 0);
+    double serial;
+    try (DirectCluster c = DirectCluster.launch(shape, zk, "/drain-serial");
+        OpenMLDBConnections connections =
+            new OpenMLDBConnections(Duration.ofSeconds(10), Duration.ofSeconds(30), null)) {
+      BenchWorld.createTables(c.cluster(), shape);
+      ClusterConnection conn = connections.connect(zk, c.root());
+      ClusterProbe.await("client connected", Duration.ofSeconds(30),
+          () -> conn.connected() && conn.view().nameserverLeader().isPresent());
+      conn.nameserver().setAutoFailover(false);
+      WriteLoadGenerator load = new WriteLoadGenerator(c.cluster(), o.writeRate()).start();
+      try (DrainWatch watch = new DrainWatch(c.cluster(), ep).start()) {
+        new SerialRoll(c, conn, shape).preUpgrade(ep);
+        ClusterProbe.await("serial drain", BenchWorld.LIMIT, watch::done);
+        serial = watch.seconds();
+      } finally {
+        load.stop();
+      }
+    }
+    double concurrent = OperatorWay.withOperator(shape, zk, "/drain-operator",
+        (client, sim, cluster) -> {
+          BenchWorld.createTables(cluster, shape);
+          WriteLoadGenerator load = new WriteLoadGenerator(cluster, o.writeRate()).start();
+          try (DrainWatch watch = new DrainWatch(cluster, ep).start()) {
+            OperatorWay.bump(client);
+            ClusterProbe.await("operator drain", BenchWorld.LIMIT, watch::done);
+            return watch.seconds();
+          } finally {
+            load.stop();
+          }
+        });
+    return new DrainResult(n, o.opMs(), o.toolPollMs(), o.maxConcurrentLeaderMoves(), serial,
+        concurrent);
+  }
+
+  /** Times the drain of one tablet's leaders from the outside. */
+  static final class DrainWatch implements AutoCloseable {
+    private final SimulatedCluster cluster;
+    private final String ep;
+    private final Set<String> led = new HashSet<>();
+    private final ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "drain-watch");
+      t.setDaemon(true);
+      return t;
+    });
+    private volatile long startNanos;
+    private volatile long endNanos;
+
+    DrainWatch(SimulatedCluster cluster, String ep) {
+      this.cluster = cluster;
+      this.ep = ep;
+      for (SimTableInfo t : cluster.tables()) {
+        for (SimPartitionInfo p : t.partitions()) {
+          if (p.leader().map(SimReplicaInfo::endpoint).filter(ep::equals).isPresent()) {
+            led.add(t.name() + "/" + p.pid());
+          }
+        }
+      }
+    }
+
+    DrainWatch start() {
+      exec.scheduleAtFixedRate(this::sample, 0, 5, TimeUnit.MILLISECONDS);
+      return this;
+    }
+
+    private void sample() {
+      long now = System.nanoTime();
+      int servedHere = 0;
+      int moved = 0;
+      for (SimTableInfo t : cluster.tables()) {
+        for (SimPartitionInfo p : t.partitions()) {
+          if (!led.contains(t.name() + "/" + p.pid())) {
+            continue;
+          }
+          String leader = p.leader().map(SimReplicaInfo::endpoint).orElse(null);
+          if (ep.equals(leader)) {
+            servedHere++;
+          } else if (leader != null) {
+            moved++;
+          }
+        }
+      }
+      if (startNanos == 0 && servedHere < led.size()) {
+        startNanos = now;
+      }
+      if (startNanos != 0 && endNanos == 0 && moved == led.size()) {
+        endNanos = now;
+      }
+    }
+
+    boolean done() {
+      return endNanos != 0;
+    }
+
+    double seconds() {
+      return (endNanos - startNanos) / 1e9;
+    }
+
+    int leaders() {
+      return led.size();
+    }
+
+    @Override
+    public void close() {
+      exec.shutdownNow();
+    }
   }
 }

@@ -41,7 +41,41 @@ final class OperatorWay {
 
   private OperatorWay() {}
 
+  /** What to do with a running operator and its ready cluster. */
+  interface Body<T> {
+    T run(KubernetesClient client, SimulatedOpenMLDB sim, SimulatedCluster cluster)
+        throws Exception;
+  }
+
   static WayResult run(BenchOptions o, String zkConnect) throws Exception {
+    return withOperator(o, zkConnect, ROOT, (client, sim, cluster) -> {
+      BenchWorld.createTables(cluster, o);
+      List<String> podNames = DirectCluster.podNames(o);
+      return BenchWorld.measure(Way.OPERATOR, o, cluster, sim, podNames,
+          () -> {
+            bump(client);
+            ClusterProbe.await("the operator's roll to " + BenchWorld.TO, BenchWorld.LIMIT, 50,
+                () -> {
+                  UpgradeStatus u = status(client).getUpgrade();
+                  trace(u);
+                  return u != null && BenchWorld.TO.equals(u.getToVersion())
+                      && u.getFinishedAt() != null;
+                });
+          },
+          () -> podNames.stream().allMatch(p -> sim.version(BenchWorld.NAMESPACE, p)
+              .map(BenchWorld.TO::equals).orElse(false)));
+    });
+  }
+
+  static void bump(KubernetesClient client) {
+    client.resources(OpenMLDBCluster.class).inNamespace(BenchWorld.NAMESPACE)
+        .withName(BenchWorld.CLUSTER).patch(PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\": {\"version\": \"" + BenchWorld.TO + "\"}}");
+  }
+
+  /** Starts the world and the operator, creates the cluster resource, runs {@code body}. */
+  static <T> T withOperator(BenchOptions o, String zkConnect, String root, Body<T> body)
+      throws Exception {
     Duration podStart = Duration.ofMillis(o.podStartMs());
     try (SandboxKubernetes kube = SandboxKubernetes.start(0, BenchWorld.NAMESPACE);
         SimulatedOpenMLDB sim = new SimulatedOpenMLDB(BenchWorld.simSettings(o));
@@ -56,8 +90,8 @@ final class OperatorWay {
           new SimpleMeterRegistry(), connections);
       operator.start();
       try {
-        createResource(client, o, zkConnect);
-        SimulatedCluster cluster = sim.cluster(zkConnect, ROOT);
+        createResource(client, o, zkConnect, root);
+        SimulatedCluster cluster = sim.cluster(zkConnect, root);
         int podCount = o.nameservers() + o.tablets();
         ClusterProbe.await("operator-created pods ready", Duration.ofSeconds(180), 100,
             () -> {
@@ -66,30 +100,15 @@ final class OperatorWay {
                   && cluster.nameserverLeader().isPresent()
                   && Phase.RUNNING.equals(status(client).getPhase());
             });
-        BenchWorld.createTables(cluster, o);
-        List<String> podNames = DirectCluster.podNames(o);
-        return BenchWorld.measure(Way.OPERATOR, o, cluster, sim, podNames,
-            () -> {
-              client.resources(OpenMLDBCluster.class).inNamespace(BenchWorld.NAMESPACE)
-                  .withName(BenchWorld.CLUSTER).patch(PatchContext.of(PatchType.JSON_MERGE),
-                      "{\"spec\": {\"version\": \"" + BenchWorld.TO + "\"}}");
-              ClusterProbe.await("the operator's roll to " + BenchWorld.TO, BenchWorld.LIMIT, 50,
-                  () -> {
-                    UpgradeStatus u = status(client).getUpgrade();
-                    trace(u);
-                    return u != null && BenchWorld.TO.equals(u.getToVersion())
-                        && u.getFinishedAt() != null;
-                  });
-            },
-            () -> podNames.stream().allMatch(p -> sim.version(BenchWorld.NAMESPACE, p)
-                .map(BenchWorld.TO::equals).orElse(false)));
+        return body.run(client, sim, cluster);
       } finally {
         operator.stop();
       }
     }
   }
 
-  private static void createResource(KubernetesClient client, BenchOptions o, String zkConnect) {
+  private static void createResource(KubernetesClient client, BenchOptions o, String zkConnect,
+      String root) {
     OpenMLDBCluster resource = new OpenMLDBCluster();
     resource.setMetadata(new ObjectMetaBuilder().withName(BenchWorld.CLUSTER)
         .withNamespace(BenchWorld.NAMESPACE).withAnnotations(new LinkedHashMap<>()).build());
@@ -97,7 +116,7 @@ final class OperatorWay {
     spec.setVersion(BenchWorld.FROM);
     ZooKeeperSpec zk = new ZooKeeperSpec();
     zk.setCluster(zkConnect);
-    zk.setRootPath(ROOT);
+    zk.setRootPath(root);
     spec.setZookeeper(zk);
     ComponentSpec nameserver = new ComponentSpec(o.nameservers());
     nameserver.getFlags().put("auto_failover", "true");
