@@ -6,35 +6,21 @@ import static org.awaitility.Awaitility.await;
 import ai.openmldb.operator.api.ComponentSpec;
 import ai.openmldb.operator.api.ConditionType;
 import ai.openmldb.operator.api.Labels;
-import ai.openmldb.operator.api.OpenMLDBCluster;
-import ai.openmldb.operator.api.OpenMLDBClusterCrd;
 import ai.openmldb.operator.api.OpenMLDBClusterSpec;
 import ai.openmldb.operator.api.OpenMLDBClusterStatus;
 import ai.openmldb.operator.api.Phase;
 import ai.openmldb.operator.api.SingleReplicaPolicy;
-import ai.openmldb.operator.api.TabletSpec;
-import ai.openmldb.operator.api.UpgradeSpec;
 import ai.openmldb.operator.api.UpgradeStatus;
-import ai.openmldb.operator.api.ZooKeeperSpec;
-import ai.openmldb.operator.config.OperatorConfig;
 import ai.openmldb.operator.openmldb.LeaderMoveLedger;
-import ai.openmldb.operator.openmldb.OpenMLDBConnections;
 import ai.openmldb.operator.sandbox.PodLifecycleEvent;
 import ai.openmldb.operator.sandbox.SimulatedCluster;
-import ai.openmldb.operator.sandbox.SimulatedOpenMLDB;
-import ai.openmldb.operator.sandbox.SimulatorSettings;
-import ai.openmldb.operator.sandbox.StatefulSetSimulator;
 import ai.openmldb.operator.sandbox.WriteLoadGenerator;
 import ai.openmldb.operator.sandbox.WriteLoadReport;
+import ai.openmldb.operator.testing.UpgradeWorld;
+import ai.openmldb.operator.testing.UpgradeWorld.RunningOperator;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,40 +46,28 @@ class RollingUpgradeTest {
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
   static KubernetesClient client;
-  private static TestingServer zk;
-  private static SimulatedOpenMLDB sim;
-  private static StatefulSetSimulator statefulSets;
+  private static UpgradeWorld world;
   private static final List<PodLifecycleEvent> podEvents =
       Collections.synchronizedList(new ArrayList<>());
 
-  private Operator operator;
-  private OpenMLDBConnections connections;
+  private RunningOperator operator;
   private String ns;
   private WriteLoadGenerator load;
 
   @BeforeAll
   static void startWorld() throws Exception {
-    zk = new TestingServer(true);
-    OpenMLDBClusterCrd.install(client);
-    sim = new SimulatedOpenMLDB(SimulatedOpenMLDB.Settings.defaults()
-        .withOpLatency(Duration.ofMillis(20))
-        .withReplicationLag(Duration.ofMillis(5)));
-    statefulSets = new StatefulSetSimulator(client, sim, SimulatorSettings.defaults()
-        .withPodStartDelay(Duration.ofMillis(50)).withPollInterval(Duration.ofMillis(20)),
-        podEvents::add).start();
+    world = UpgradeWorld.start(client, podEvents::add);
   }
 
   @AfterAll
   static void stopWorld() throws Exception {
-    statefulSets.close();
-    sim.close();
-    zk.close();
+    world.close();
   }
 
   @BeforeEach
   void startOperator() {
     ns = "roll" + NAMESPACES.incrementAndGet();
-    operator = newOperator();
+    operator = world.startOperator();
   }
 
   @AfterEach
@@ -102,17 +75,7 @@ class RollingUpgradeTest {
     if (load != null) {
       load.stop();
     }
-    operator.stop();
-    connections.close();
-  }
-
-  private Operator newOperator() {
-    connections = new OpenMLDBConnections(Duration.ofSeconds(5), Duration.ofSeconds(2), null);
-    Operator op = OperatorFactory.create(client,
-        OperatorConfig.forMockApi().withStepPollInterval(Duration.ofMillis(50)),
-        new SimpleMeterRegistry(), connections);
-    op.start();
-    return op;
+    operator.close();
   }
 
   // ------------------------------------------------------------------ the tests
@@ -239,7 +202,7 @@ class RollingUpgradeTest {
 
     assertThat(report.lost()).as(report.toString()).isZero();
     assertThat(leaders(c)).isEqualTo(leadersBefore);
-    assertThat(pods("back")).allMatch(p -> p.getSpec().getContainers().get(0).getImage()
+    assertThat(world.pods(ns, "back")).allMatch(p -> p.getSpec().getContainers().get(0).getImage()
         .endsWith(":0.9.2"));
     System.out.printf("[upgrade figures] rollback: %s; restarts %s%n", report, deletions());
   }
@@ -254,9 +217,8 @@ class RollingUpgradeTest {
 
     bump("takeover", "0.9.3");
     await().atMost(ROLL).until(() -> deletions().contains("takeover-tablet-1"));
-    operator.stop();
-    connections.close();
-    operator = newOperator();
+    operator.close();
+    operator = world.startOperator();
     awaitRollDone("takeover", "0.9.3");
     WriteLoadReport report = stopLoad();
 
@@ -298,46 +260,20 @@ class RollingUpgradeTest {
   /** Creates a cluster on version 0.9.2 and waits until its pods run and a nameserver leads. */
   private SimulatedCluster create(String name, int nameservers, int tablets,
       boolean autoFailover, Consumer<OpenMLDBClusterSpec> customize) {
-    OpenMLDBCluster cluster = new OpenMLDBCluster();
-    cluster.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns)
-        .withAnnotations(new LinkedHashMap<>()).build());
-    OpenMLDBClusterSpec spec = new OpenMLDBClusterSpec();
-    spec.setVersion("0.9.2");
-    ZooKeeperSpec zkSpec = new ZooKeeperSpec();
-    zkSpec.setCluster(zk.getConnectString());
-    zkSpec.setRootPath("/" + ns);
-    spec.setZookeeper(zkSpec);
-    ComponentSpec nameserver = new ComponentSpec(nameservers);
-    nameserver.getFlags().put("auto_failover", Boolean.toString(autoFailover));
-    spec.setNameserver(nameserver);
-    spec.setTablet(new TabletSpec(tablets));
-    spec.setApiserver(new ComponentSpec(1));
-    spec.setTaskmanager(new ComponentSpec(0));
-    UpgradeSpec upgrade = new UpgradeSpec();
-    upgrade.setMaxConcurrentLeaderMoves(4);
-    spec.setUpgrade(upgrade);
-    customize.accept(spec);
-    cluster.setSpec(spec);
-    client.resources(OpenMLDBCluster.class).resource(cluster).create();
-
-    SimulatedCluster c = sim.cluster(zk.getConnectString(), "/" + ns);
-    await().atMost(ROLL).pollInterval(Duration.ofMillis(20))
-        .until(() -> pods(name).size() == nameservers + tablets + 1
-            && pods(name).stream().allMatch(ai.openmldb.operator.k8s.Pods::isReady)
-            && c.nameserverLeader().isPresent());
-    await().atMost(ROLL).pollInterval(Duration.ofMillis(20))
-        .until(() -> Phase.RUNNING.equals(status(name).getPhase()));
-    return c;
+    return world.create(ns, name, tablets, spec -> {
+      ComponentSpec nameserver = new ComponentSpec(nameservers);
+      nameserver.getFlags().put("auto_failover", Boolean.toString(autoFailover));
+      spec.setNameserver(nameserver);
+      customize.accept(spec);
+    }, ROLL);
   }
 
   private void bump(String name, String version) {
-    mergePatch(name, "{\"spec\": {\"version\": \"" + version + "\"}}");
+    world.bump(ns, name, version);
   }
 
-  /** A JSON merge patch of the resource (no resourceVersion: the operator writes status). */
   private void mergePatch(String name, String json) {
-    client.resources(OpenMLDBCluster.class).inNamespace(ns).withName(name)
-        .patch(PatchContext.of(PatchType.JSON_MERGE), json);
+    world.mergePatch(ns, name, json);
   }
 
   private UpgradeStatus awaitRollDone(String name, String version) {
@@ -352,18 +288,12 @@ class RollingUpgradeTest {
   }
 
   private OpenMLDBClusterStatus status(String name) {
-    OpenMLDBCluster c = client.resources(OpenMLDBCluster.class).inNamespace(ns).withName(name)
-        .get();
-    return c == null || c.getStatus() == null ? new OpenMLDBClusterStatus() : c.getStatus();
+    return world.status(ns, name);
   }
 
   private static Condition condition(OpenMLDBClusterStatus s, String type) {
     return s.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
         .orElseThrow();
-  }
-
-  private List<Pod> pods(String name) {
-    return client.pods().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems();
   }
 
   private List<String> deletions() {
@@ -376,7 +306,7 @@ class RollingUpgradeTest {
   }
 
   private LeaderMoveLedger ledger(String name) {
-    return connections.connect(zk.getConnectString(), "/" + ns).ledger(ns, name);
+    return operator.connections().connect(world.zookeeper(), "/" + ns).ledger(ns, name);
   }
 
   private static Map<String, String> leaders(SimulatedCluster c) {

@@ -3,38 +3,17 @@ package ai.openmldb.operator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.openmldb.operator.api.ComponentSpec;
-import ai.openmldb.operator.api.Labels;
-import ai.openmldb.operator.api.OpenMLDBCluster;
-import ai.openmldb.operator.api.OpenMLDBClusterCrd;
-import ai.openmldb.operator.api.OpenMLDBClusterSpec;
 import ai.openmldb.operator.api.OpenMLDBClusterStatus;
 import ai.openmldb.operator.api.Phase;
-import ai.openmldb.operator.api.TabletSpec;
-import ai.openmldb.operator.api.UpgradeSpec;
-import ai.openmldb.operator.api.ZooKeeperSpec;
-import ai.openmldb.operator.config.OperatorConfig;
-import ai.openmldb.operator.openmldb.OpenMLDBConnections;
-import ai.openmldb.operator.reconcile.OperatorFactory;
 import ai.openmldb.operator.sandbox.SimulatedCluster;
-import ai.openmldb.operator.sandbox.SimulatedOpenMLDB;
-import ai.openmldb.operator.sandbox.SimulatorSettings;
-import ai.openmldb.operator.sandbox.StatefulSetSimulator;
 import ai.openmldb.operator.sandbox.WriteLoadGenerator;
 import ai.openmldb.operator.sandbox.WriteLoadReport;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
+import ai.openmldb.operator.testing.UpgradeWorld;
+import ai.openmldb.operator.testing.UpgradeWorld.RunningOperator;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,42 +32,26 @@ class FaultWorldTest {
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
   static KubernetesClient client;
-  private static TestingServer zk;
-  private static SimulatedOpenMLDB sim;
-  private static StatefulSetSimulator statefulSets;
+  private static UpgradeWorld world;
 
-  private Operator operator;
-  private OpenMLDBConnections connections;
+  private RunningOperator operator;
   private String ns;
   private WriteLoadGenerator load;
 
   @BeforeAll
   static void startWorld() throws Exception {
-    zk = new TestingServer(true);
-    OpenMLDBClusterCrd.install(client);
-    sim = new SimulatedOpenMLDB(SimulatedOpenMLDB.Settings.defaults()
-        .withOpLatency(Duration.ofMillis(20))
-        .withReplicationLag(Duration.ofMillis(5)));
-    statefulSets = new StatefulSetSimulator(client, sim, SimulatorSettings.defaults()
-        .withPodStartDelay(Duration.ofMillis(50)).withPollInterval(Duration.ofMillis(20)),
-        e -> { }).start();
+    world = UpgradeWorld.start(client, e -> { });
   }
 
   @AfterAll
   static void stopWorld() throws Exception {
-    statefulSets.close();
-    sim.close();
-    zk.close();
+    world.close();
   }
 
   @BeforeEach
   void startOperator() {
     ns = "fault" + NAMESPACES.incrementAndGet();
-    connections = new OpenMLDBConnections(Duration.ofSeconds(5), Duration.ofSeconds(2), null);
-    operator = OperatorFactory.create(client,
-        OperatorConfig.forMockApi().withStepPollInterval(Duration.ofMillis(50)),
-        new SimpleMeterRegistry(), connections);
-    operator.start();
+    operator = world.startOperator();
   }
 
   @AfterEach
@@ -96,8 +59,7 @@ class FaultWorldTest {
     if (load != null) {
       load.stop();
     }
-    operator.stop();
-    connections.close();
+    operator.close();
   }
 
   @Test
@@ -151,39 +113,11 @@ class FaultWorldTest {
 
   /** A cluster on 0.9.2 (1 nameserver, the tablets, 1 apiserver), up and Running. */
   private SimulatedCluster create(String name, int tablets) {
-    OpenMLDBCluster cluster = new OpenMLDBCluster();
-    cluster.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns)
-        .withAnnotations(new LinkedHashMap<>()).build());
-    OpenMLDBClusterSpec spec = new OpenMLDBClusterSpec();
-    spec.setVersion("0.9.2");
-    ZooKeeperSpec zkSpec = new ZooKeeperSpec();
-    zkSpec.setCluster(zk.getConnectString());
-    zkSpec.setRootPath("/" + ns);
-    spec.setZookeeper(zkSpec);
-    spec.setNameserver(new ComponentSpec(1));
-    spec.setTablet(new TabletSpec(tablets));
-    spec.setApiserver(new ComponentSpec(1));
-    spec.setTaskmanager(new ComponentSpec(0));
-    UpgradeSpec upgrade = new UpgradeSpec();
-    upgrade.setMaxConcurrentLeaderMoves(4);
-    spec.setUpgrade(upgrade);
-    cluster.setSpec(spec);
-    client.resources(OpenMLDBCluster.class).resource(cluster).create();
-
-    SimulatedCluster c = sim.cluster(zk.getConnectString(), "/" + ns);
-    await().atMost(ROLL).pollInterval(Duration.ofMillis(20))
-        .until(() -> pods(name).size() == 1 + tablets + 1
-            && pods(name).stream().allMatch(ai.openmldb.operator.k8s.Pods::isReady)
-            && c.nameserverLeader().isPresent());
-    await().atMost(ROLL).pollInterval(Duration.ofMillis(20))
-        .until(() -> Phase.RUNNING.equals(status(name).getPhase()));
-    return c;
+    return world.create(ns, name, tablets, spec -> { }, ROLL);
   }
 
   private void bump(String name, String version) {
-    client.resources(OpenMLDBCluster.class).inNamespace(ns).withName(name)
-        .patch(PatchContext.of(PatchType.JSON_MERGE),
-            "{\"spec\": {\"version\": \"" + version + "\"}}");
+    world.bump(ns, name, version);
   }
 
   private void awaitRollDone(String name, String version) {
@@ -198,13 +132,7 @@ class FaultWorldTest {
   }
 
   private OpenMLDBClusterStatus status(String name) {
-    OpenMLDBCluster c = client.resources(OpenMLDBCluster.class).inNamespace(ns).withName(name)
-        .get();
-    return c == null || c.getStatus() == null ? new OpenMLDBClusterStatus() : c.getStatus();
-  }
-
-  private List<Pod> pods(String name) {
-    return client.pods().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems();
+    return world.status(ns, name);
   }
 
   private WriteLoadReport stopLoad() {
