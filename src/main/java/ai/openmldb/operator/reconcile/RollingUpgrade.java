@@ -64,9 +64,11 @@ import org.slf4j.LoggerFactory;
 public final class RollingUpgrade implements PodRollout {
   private static final Logger LOG = LoggerFactory.getLogger(RollingUpgrade.class);
   static final int MAX_CHAIN = 4;
-  /** After fencing, how often and how long a reconcile re-reads offsets before it reschedules. */
-  static final Duration FENCE_POLL = Duration.ofMillis(5);
-  static final int FENCE_POLLS = 20;
+  /**
+   * While a fence wave is open writes to its partitions are refused: look again this soon rather
+   * than a whole step poll interval later (a reschedule, never a wait inside the reconcile).
+   */
+  static final Duration FENCE_RECHECK = Duration.ofMillis(10);
 
   private final OperatorConfig config;
   private final OpenMLDBConnections connections;
@@ -116,8 +118,6 @@ public final class RollingUpgrade implements PodRollout {
     UpgradeStatus st = UpgradeStatusRecord.copy(recorded);
     UpgradeIntent intent = UpgradeStatusRecord.intentOf(recorded);
     Duration next = config.stepPollInterval();
-    boolean fencing = false;
-    int fencePolls = 0;
     for (int i = 0; i < MAX_CHAIN; i++) {
       Instant now = clock.instant();
       ClusterObservation obs = observer.observe(observed, conn, intent, now);
@@ -153,17 +153,11 @@ public final class RollingUpgrade implements PodRollout {
               && w.position().step() == Step.Halted)) {
         next = backoff();
       }
-      if (decision instanceof Wait && fencing) {
-        // a fence wave waits only for replication to drain to the candidates: look again at
-        // once for a short, bounded while instead of a whole poll interval of refused writes
-        if (++fencePolls > FENCE_POLLS) {
-          break;
-        }
-        sleep(FENCE_POLL);
-        i--;
-        continue;
+      if (decision instanceof Wait w && w.writesRefused()) {
+        // a fence wave waits only for replication to drain to the candidates
+        next = min(next, FENCE_RECHECK);
+        break;
       }
-      fencing = decision instanceof FenceLeaders;
       if (!chains(decision)) {
         break;
       }
@@ -172,12 +166,8 @@ public final class RollingUpgrade implements PodRollout {
     return Optional.of(next);
   }
 
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** The cached connection, or null when the ZooKeeper credential Secret cannot be read. */

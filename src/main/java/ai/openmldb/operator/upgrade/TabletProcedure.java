@@ -352,7 +352,8 @@ final class TabletProcedure {
               + "value to retry, or revert spec.version", true));
     }
     return Optional.of(new UpgradeDecision.Wait(pos,
-        fenced.size() + " fenced partitions waiting for a replica to reach the final offset"));
+        fenced.size() + " fenced partitions waiting for a replica to reach the final offset",
+        true));
   }
 
   /**

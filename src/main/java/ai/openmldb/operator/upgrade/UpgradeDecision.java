@@ -37,8 +37,17 @@ public sealed interface UpgradeDecision {
     }
   }
 
-  /** Nothing to do until the world changes (a pod starting, an op running, the pause lifted). */
-  record Wait(Position position, String reason) implements UpgradeDecision {
+  /**
+   * Nothing to do until the world changes (a pod starting, an op running, the pause lifted).
+   *
+   * @param writesRefused true while fenced partitions refuse writes: worth a much sooner look
+   */
+  record Wait(Position position, String reason, boolean writesRefused)
+      implements UpgradeDecision {
+    public Wait(Position position, String reason) {
+      this(position, reason, false);
+    }
+
     public String describe() {
       return "waiting: " + reason;
     }
