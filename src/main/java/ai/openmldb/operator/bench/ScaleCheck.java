@@ -6,6 +6,7 @@ import ai.openmldb.operator.openmldb.OpStatus;
 import ai.openmldb.operator.openmldb.OpenMLDBConnections;
 import ai.openmldb.operator.openmldb.ProtoJson;
 import ai.openmldb.operator.openmldb.TableInfo;
+import ai.openmldb.operator.sandbox.EmbeddedZooKeeper;
 import ai.openmldb.operator.sandbox.SimulatedCluster;
 import ai.openmldb.operator.sandbox.SimulatedOpenMLDB;
 import ai.openmldb.operator.upgrade.ClusterObservation;
@@ -18,8 +19,6 @@ import ai.openmldb.operator.upgrade.UpgradeIntent;
 import ai.openmldb.operator.upgrade.UpgradePlanner;
 import ai.openmldb.operator.upgrade.UpgradeSettings;
 import java.lang.management.ManagementFactory;
-import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.TestingServer;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,21 +48,19 @@ final class ScaleCheck {
     int perTable = Math.max(1, partitions / TABLES);
     int tables = Math.max(1, partitions / perTable);
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    // One ZooKeeper session per simulated tablet: lift ZooKeeper's default of 60 connections
-    // per client address.
-    InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, -1, 0);
-    try (TestingServer zk = new TestingServer(spec, true);
+    // One ZooKeeper session per simulated tablet: more than ZooKeeper's default 60 per address
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.startWithoutConnectionLimit();
         SimulatedOpenMLDB sim = new SimulatedOpenMLDB();
         OpenMLDBConnections connections =
             new OpenMLDBConnections(Duration.ofSeconds(10), Duration.ofSeconds(30), null)) {
       long setup0 = System.nanoTime();
-      SimulatedCluster cluster = sim.launch(BenchWorld.NAMESPACE, "scale", zk.getConnectString(),
+      SimulatedCluster cluster = sim.launch(BenchWorld.NAMESPACE, "scale", zk.connectString(),
           "/scale", BenchWorld.FROM, 1, tablets, false);
       for (int t = 0; t < tables; t++) {
         cluster.createTable(BenchWorld.DB, "t" + t, perTable, Math.min(3, tablets));
       }
       double setupSeconds = (System.nanoTime() - setup0) / 1e9;
-      ClusterConnection conn = connections.connect(zk.getConnectString(), "/scale");
+      ClusterConnection conn = connections.connect(zk.connectString(), "/scale");
       ClusterProbe.await("client connected", Duration.ofSeconds(60),
           () -> conn.connected() && conn.view().nameserverLeader().isPresent()
               && conn.view().liveTablets().size() == tablets);

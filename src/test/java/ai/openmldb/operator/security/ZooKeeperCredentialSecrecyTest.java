@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ai.openmldb.operator.openmldb.ClusterConnection;
 import ai.openmldb.operator.openmldb.OpenMLDBConnections;
+import ai.openmldb.operator.sandbox.EmbeddedZooKeeper;
 import ai.openmldb.operator.testing.LogCapture;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,6 @@ import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
@@ -38,21 +38,21 @@ class ZooKeeperCredentialSecrecyTest {
   void digestCredentialsAppearInNoLogLineAndNoStateMessage() throws Exception {
     List<String> messages = new ArrayList<>();
     String logs;
-    try (TestingServer zk = new TestingServer(true)) {
-      protectRoot(zk.getConnectString(), "/secure");
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start()) {
+      protectRoot(zk.connectString(), "/secure");
       try (LogCapture capture = LogCapture.all();
           OpenMLDBConnections connections = new OpenMLDBConnections(
               Duration.ofSeconds(1), Duration.ofSeconds(2), null)) {
         ClusterConnection good = connections.connect(
-            zk.getConnectString(), "/secure", 10_000, Optional.of(USER + ":" + PASSWORD));
+            zk.connectString(), "/secure", 10_000, Optional.of(USER + ":" + PASSWORD));
         await().atMost(Duration.ofSeconds(20)).until(good::connected);
         assertThat(good.curator().getData().forPath("/secure"))
             .as("the credential really reached ZooKeeper").isNotNull();
         messages.add(good.stateMessage());
 
         ClusterConnection wrong = connections.connect(
-            zk.getConnectString(), "/secure-wrong", 10_000, Optional.of(USER + ":" + WRONG_PASSWORD));
-        protectRoot(zk.getConnectString(), "/secure-wrong");
+            zk.connectString(), "/secure-wrong", 10_000, Optional.of(USER + ":" + WRONG_PASSWORD));
+        protectRoot(zk.connectString(), "/secure-wrong");
         await().atMost(Duration.ofSeconds(20))
             .until(() -> wrong.state() != ClusterConnection.State.CONNECTING || seenNoAuth(wrong));
         messages.add(wrong.stateMessage());

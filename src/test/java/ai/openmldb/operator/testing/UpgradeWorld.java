@@ -16,6 +16,7 @@ import ai.openmldb.operator.config.OperatorConfig;
 import ai.openmldb.operator.k8s.Pods;
 import ai.openmldb.operator.openmldb.OpenMLDBConnections;
 import ai.openmldb.operator.reconcile.OperatorFactory;
+import ai.openmldb.operator.sandbox.EmbeddedZooKeeper;
 import ai.openmldb.operator.sandbox.PodLifecycleEvent;
 import ai.openmldb.operator.sandbox.SimulatedCluster;
 import ai.openmldb.operator.sandbox.SimulatedOpenMLDB;
@@ -32,7 +33,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Consumer;
-import org.apache.curator.test.TestingServer;
 
 /**
  * The world the end-to-end roll tests run in: the Fabric8 mock API (the test's CRUD client), a
@@ -42,11 +42,11 @@ import org.apache.curator.test.TestingServer;
  */
 public final class UpgradeWorld implements AutoCloseable {
   private final KubernetesClient client;
-  private final TestingServer zk;
+  private final EmbeddedZooKeeper zk;
   private final SimulatedOpenMLDB sim;
   private final StatefulSetSimulator statefulSets;
 
-  private UpgradeWorld(KubernetesClient client, TestingServer zk, SimulatedOpenMLDB sim,
+  private UpgradeWorld(KubernetesClient client, EmbeddedZooKeeper zk, SimulatedOpenMLDB sim,
       StatefulSetSimulator statefulSets) {
     this.client = client;
     this.zk = zk;
@@ -56,7 +56,7 @@ public final class UpgradeWorld implements AutoCloseable {
 
   public static UpgradeWorld start(KubernetesClient client, Consumer<PodLifecycleEvent> podEvents)
       throws Exception {
-    TestingServer zk = new TestingServer(true);
+    EmbeddedZooKeeper zk = EmbeddedZooKeeper.start();
     OpenMLDBClusterCrd.install(client);
     SimulatedOpenMLDB sim = new SimulatedOpenMLDB(SimulatedOpenMLDB.Settings.defaults()
         .withOpLatency(Duration.ofMillis(20))
@@ -89,7 +89,7 @@ public final class UpgradeWorld implements AutoCloseable {
   }
 
   public String zookeeper() {
-    return zk.getConnectString();
+    return zk.connectString();
   }
 
   /**
@@ -105,7 +105,7 @@ public final class UpgradeWorld implements AutoCloseable {
     OpenMLDBClusterSpec spec = new OpenMLDBClusterSpec();
     spec.setVersion("0.9.2");
     ZooKeeperSpec zkSpec = new ZooKeeperSpec();
-    zkSpec.setCluster(zk.getConnectString());
+    zkSpec.setCluster(zk.connectString());
     zkSpec.setRootPath("/" + ns);
     spec.setZookeeper(zkSpec);
     spec.setNameserver(new ComponentSpec(1));
@@ -121,7 +121,7 @@ public final class UpgradeWorld implements AutoCloseable {
 
     int podCount = spec.getNameserver().getReplicas() + spec.getTablet().getReplicas()
         + spec.getApiserver().getReplicas() + spec.getTaskmanager().getReplicas();
-    SimulatedCluster c = sim.cluster(zk.getConnectString(), "/" + ns);
+    SimulatedCluster c = sim.cluster(zk.connectString(), "/" + ns);
     await().atMost(timeout).pollInterval(Duration.ofMillis(20))
         .until(() -> pods(ns, name).size() == podCount
             && pods(ns, name).stream().allMatch(Pods::isReady)
