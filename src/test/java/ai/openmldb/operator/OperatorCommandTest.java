@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ai.openmldb.operator.api.OpenMLDBCluster;
+import ai.openmldb.operator.testing.Kubeconfig;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -123,28 +124,8 @@ class OperatorCommandTest {
   }
 
   private Path kubeconfig() throws IOException {
-    Path file = dir.resolve("kubeconfig");
-    Files.writeString(file, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster:
-            server: %s
-            insecure-skip-tls-verify: true
-        users:
-        - name: test
-          user:
-            token: test
-        contexts:
-        - name: mock
-          context:
-            cluster: mock
-            user: test
-            namespace: test
-        current-context: mock
-        """.formatted(client.getConfiguration().getMasterUrl()));
-    return file;
+    return Kubeconfig.write(dir.resolve("kubeconfig"),
+        client.getConfiguration().getMasterUrl(), "test");
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {

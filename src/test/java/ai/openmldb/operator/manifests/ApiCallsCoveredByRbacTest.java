@@ -7,6 +7,7 @@ import ai.openmldb.operator.OperatorCommand;
 import ai.openmldb.operator.OperatorCommand.RunningOperator;
 import ai.openmldb.operator.api.OpenMLDBCluster;
 import ai.openmldb.operator.config.OperatorConfig;
+import ai.openmldb.operator.testing.Kubeconfig;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -117,22 +118,8 @@ class ApiCallsCoveredByRbacTest {
   }
 
   private Path kubeconfig() throws Exception {
-    Path file = dir.resolve("kubeconfig");
-    Files.writeString(file, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster: {server: "%s", insecure-skip-tls-verify: true}
-        users:
-        - name: operator
-          user: {token: operator}
-        contexts:
-        - name: mock
-          context: {cluster: mock, user: operator, namespace: %s}
-        current-context: mock
-        """.formatted(client.getConfiguration().getMasterUrl(), LEASE_NS));
-    return file;
+    return Kubeconfig.write(dir.resolve("kubeconfig"),
+        client.getConfiguration().getMasterUrl(), LEASE_NS);
   }
 
   /** One request as RBAC sees it: API group, resource[/subresource], verb, namespace. */
