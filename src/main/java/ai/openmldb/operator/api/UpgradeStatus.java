@@ -35,10 +35,13 @@ public class UpgradeStatus {
   /** Pods already on the target revision. */
   private int podsUpgraded;
 
-  /** Partition leaders moved off tablets before their restart. */
+  /**
+   * Leader switches issued off tablets before their restart. A switch issued again (after a
+   * failed op, or by an operator restarted before it saw the first one land) counts again.
+   */
   private int leadersMoved;
 
-  /** Partition leaders moved back after their tablet's restart. */
+  /** Leader switches issued back after a tablet's restart; re-issued switches count again. */
   private int leadersRestored;
 
   /** One-line summary for printer columns, e.g. '4/9 tablet-1 Restart'. */
