@@ -23,6 +23,7 @@ final class RollRecorder implements AutoCloseable {
   private final SandboxPrinter printer;
   private final LongSupplier acknowledgedWrites;
   private final List<RollStep> steps = new ArrayList<>();
+  private volatile StepListener stepListener = (component, pod, step) -> { };
   private SharedIndexInformer<OpenMLDBCluster> informer;
   private volatile OpenMLDBCluster latest;
   private boolean recording;
@@ -40,6 +41,20 @@ final class RollRecorder implements AutoCloseable {
     this.name = name;
     this.printer = printer;
     this.acknowledgedWrites = acknowledgedWrites;
+  }
+
+  /** Told of every step boundary while recording: a new pod or step in {@code status.upgrade}. */
+  interface StepListener {
+    void stepStarted(String component, String pod, String step);
+  }
+
+  /**
+   * Called on the informer's thread as soon as a boundary is seen, before later status writes are
+   * delivered: what it does (the chaos restarting the operator) happens at that boundary.
+   */
+  RollRecorder onStep(StepListener listener) {
+    this.stepListener = listener;
+    return this;
   }
 
   RollRecorder start() {
@@ -109,6 +124,7 @@ final class RollRecorder implements AutoCloseable {
       openPod = u.getPod();
       openStep = u.getStep();
       openSince = printer.elapsedSeconds();
+      stepListener.stepStarted(openComponent, openPod, openStep);
     }
   }
 

@@ -20,10 +20,11 @@ final class SandboxChaos {
   private final List<String> faults = new ArrayList<>();
   private List<Integer> restartAtPods;
   private long restartNotBeforeNanos = -1;
-  private int operatorRestarts;
+  private volatile int operatorRestarts;
   private boolean zkMemberLost;
   private boolean nameserverFailedOver;
   private boolean opFailed;
+  private volatile boolean rollBackStarted;
 
   SandboxChaos(SandboxOptions options, SandboxWorld world, SimulatedCluster cluster,
       SandboxPrinter printer, String namespace) {
@@ -77,6 +78,29 @@ final class SandboxChaos {
     }
   }
 
+  /**
+   * {@code --chaos-restart-at-steps}: the operator is stopped and a new instance started at every
+   * step boundary the recorder sees (called on its informer thread, so no later status write is
+   * delivered before the restart is done).
+   */
+  void onStepStarted(String component, String pod, String step) {
+    if (!options.chaosRestartAtSteps() || rollBackStarted) {
+      return;
+    }
+    String where = (pod == null ? "cluster" : pod) + " " + step;
+    operatorRestarts++;
+    printer.line("chaos: stopping the operator at the start of %s (restart %d)", where,
+        operatorRestarts);
+    world.stopOperator();
+    world.startOperator();
+    fault("operator restarted at the start of " + where);
+  }
+
+  /** The sandbox reverted the version: the chaos stops (the revert is not the roll under test). */
+  void rollBackStarted() {
+    rollBackStarted = true;
+  }
+
   /** {@code --chaos-operator-restarts N}: at N moments spread over the pods, drawn from the seed. */
   private void maybeRestartOperator(UpgradeStatus u) {
     int n = options.chaosOperatorRestarts();
@@ -112,7 +136,9 @@ final class SandboxChaos {
   }
 
   private void fault(String description) {
-    faults.add(description);
+    synchronized (faults) {
+      faults.add(description);
+    }
     printer.line("chaos: %s", description);
   }
 
@@ -121,6 +147,8 @@ final class SandboxChaos {
   }
 
   List<String> faults() {
-    return List.copyOf(faults);
+    synchronized (faults) {
+      return List.copyOf(faults);
+    }
   }
 }

@@ -38,6 +38,7 @@ public record SandboxOptions(
     int port,
     Path kubeconfig,
     int chaosOperatorRestarts,
+    boolean chaosRestartAtSteps,
     boolean chaosZkMemberLoss,
     boolean chaosNameserverFailover,
     String chaosStuckPod,
@@ -72,6 +73,8 @@ public record SandboxOptions(
         --kubeconfig FILE        where to write the kubeconfig (default: a temporary file)
       chaos:
         --chaos-operator-restarts N   stop and re-create the operator N times during the roll
+        --chaos-restart-at-steps      stop and re-create the operator at every step boundary
+                                      (each change of status.upgrade's pod or step)
         --chaos-zk-member-loss        run a 3-member ZooKeeper and kill one member mid-roll
         --chaos-nameserver-failover   kill the nameserver leader's process mid-roll
         --chaos-stuck-pod NAME        pod NAME never becomes ready on the new version (the roll
@@ -95,7 +98,7 @@ public record SandboxOptions(
 
   public static SandboxOptions defaults() {
     return new SandboxOptions(false, false, 3, 2, 4, 3, "0.9.2", "0.9.3", 200, 42, null, 300, 200,
-        "openmldb", 0, null, 0, false, false, null, false);
+        "openmldb", 0, null, 0, false, false, false, null, false);
   }
 
   /** Parses {@code --name value} and {@code --name=value} forms. */
@@ -132,6 +135,7 @@ public record SandboxOptions(
         case "--port" -> b.port = intValue(option, rest, 0, 65535);
         case "--kubeconfig" -> b.kubeconfig = Path.of(value(option, rest));
         case "--chaos-operator-restarts" -> b.chaosOperatorRestarts = intValue(option, rest, 0, 100);
+        case "--chaos-restart-at-steps" -> b.chaosRestartAtSteps = true;
         case "--chaos-zk-member-loss" -> b.chaosZkMemberLoss = true;
         case "--chaos-nameserver-failover" -> b.chaosNameserverFailover = true;
         case "--chaos-stuck-pod" -> b.chaosStuckPod = matching(option, rest, POD_NAME,
@@ -191,7 +195,7 @@ public record SandboxOptions(
 
   /** True when any fault is to be injected. */
   public boolean chaos() {
-    return chaosOperatorRestarts > 0 || chaosZkMemberLoss || chaosNameserverFailover
+    return chaosOperatorRestarts > 0 || chaosRestartAtSteps || chaosZkMemberLoss || chaosNameserverFailover
         || chaosStuckPod != null || chaosFailedOp;
   }
 
@@ -200,6 +204,9 @@ public record SandboxOptions(
     List<String> list = new java.util.ArrayList<>();
     if (chaosOperatorRestarts > 0) {
       list.add("--chaos-operator-restarts " + chaosOperatorRestarts);
+    }
+    if (chaosRestartAtSteps) {
+      list.add("--chaos-restart-at-steps");
     }
     if (chaosZkMemberLoss) {
       list.add("--chaos-zk-member-loss");
@@ -234,6 +241,7 @@ public record SandboxOptions(
     int port;
     Path kubeconfig;
     int chaosOperatorRestarts;
+    boolean chaosRestartAtSteps;
     boolean chaosZkMemberLoss;
     boolean chaosNameserverFailover;
     String chaosStuckPod;
@@ -257,6 +265,7 @@ public record SandboxOptions(
       port = o.port;
       kubeconfig = o.kubeconfig;
       chaosOperatorRestarts = o.chaosOperatorRestarts;
+      chaosRestartAtSteps = o.chaosRestartAtSteps;
       chaosZkMemberLoss = o.chaosZkMemberLoss;
       chaosNameserverFailover = o.chaosNameserverFailover;
       chaosStuckPod = o.chaosStuckPod;
@@ -266,8 +275,8 @@ public record SandboxOptions(
     SandboxOptions build() {
       return new SandboxOptions(help, keepRunning, tablets, tables, partitions, replicas, from, to,
           writeRate, seed, summary, podStartMs, opMs, namespace, port, kubeconfig,
-          chaosOperatorRestarts, chaosZkMemberLoss, chaosNameserverFailover, chaosStuckPod,
-          chaosFailedOp);
+          chaosOperatorRestarts, chaosRestartAtSteps, chaosZkMemberLoss, chaosNameserverFailover,
+          chaosStuckPod, chaosFailedOp);
     }
   }
 }

@@ -107,7 +107,8 @@ final class SandboxRun {
 
     SandboxChaos chaos = new SandboxChaos(options, world, cluster, printer, ns);
     try (RollRecorder recorder = new RollRecorder(client, ns, name, printer,
-        () -> writesRef.get() == null ? -1 : writesRef.get().acknowledged()).start()) {
+        () -> writesRef.get() == null ? -1 : writesRef.get().acknowledged())
+        .onStep(chaos::onStepStarted).start()) {
       printer.phase("rolling " + name + " from " + options.from() + " to " + options.to());
       chaos.beforeRoll();
       recorder.startRecording();
@@ -165,6 +166,7 @@ final class SandboxRun {
           if (!rolledBack && options.chaosStuckPod() != null) {
             printer.line("the roll halted; reverting spec.version to %s (as a user would)",
                 options.from());
+            chaos.rollBackStarted();
             world.statefulSets().clearNeverReady();
             setVersion(options.from());
             target = options.from();

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +97,38 @@ class FaultSuiteTest {
     assertThat(r.summary().path("faultsInjected").asInt()).isEqualTo(3);
     assertThat(r.summary().path("failedOps").asInt()).as(r.describe()).isZero();
     assertThat(r.summary().path("userRetries").asInt()).as("no halt to resume").isZero();
+  }
+
+  @Test
+  void operatorRestartedAtEveryStepBoundaryCompletesWithNothingLost() throws IOException {
+    // the sample's shape: 2 nameservers, 3 tablets, 1 apiserver
+    List<String> args = small(3, 3, 2);
+    args.add("--chaos-restart-at-steps");
+    Run r = sandbox("restart-at-every-step", args);
+
+    assertCleanCompletion(r);
+    JsonNode s = r.summary();
+    assertThat(s.path("failedOps").asInt()).as(r.describe()).isZero();
+    assertThat(s.path("userRetries").asInt()).as("no halt to resume").isZero();
+    // a killed operator's interrupted action shows as "retrying" in status, never as a halt
+    assertThat(r.out()).as(r.describe()).doesNotContain("-> Halted");
+    // one restart per boundary seen: every step of the roll began with a fresh operator
+    Set<String> podsSeen = new TreeSet<>();
+    Set<String> tabletSteps = new TreeSet<>();
+    s.path("steps").forEach(step -> {
+      podsSeen.add(step.path("pod").asText());
+      if ("tablet".equals(step.path("component").asText())) {
+        tabletSteps.add(step.path("pod").asText() + " " + step.path("step").asText());
+      }
+    });
+    assertThat(s.path("operatorRestarts").asInt()).as(r.describe())
+        .isEqualTo(s.path("steps").size()).isEqualTo(s.path("faultsInjected").asInt());
+    assertThat(podsSeen).as(r.describe()).contains("minimal-nameserver-0", "minimal-nameserver-1",
+        "minimal-tablet-0", "minimal-tablet-1", "minimal-tablet-2", "minimal-apiserver-0");
+    for (String tablet : List.of("minimal-tablet-0", "minimal-tablet-1", "minimal-tablet-2")) {
+      assertThat(tabletSteps).as(r.describe()).contains(tablet + " MoveLeaders",
+          tablet + " Restart", tablet + " RestoreLeaders");
+    }
   }
 
   @Test
