@@ -140,10 +140,10 @@ final class ScaleCheck {
       UpgradeSettings settings) {
     Optional<String> leader = conn.view().nameserverLeader();
     Set<String> live = conn.view().liveTablets();
+    List<OpStatus> ops = conn.nameserver().showOpStatus();
     long t0 = System.nanoTime();
     List<TableInfo> tables = conn.nameserver().showTables();
     LAST_SHOW_TABLE_MS = (System.nanoTime() - t0) / 1e6;
-    List<OpStatus> ops = conn.nameserver().showOpStatus();
     boolean autoFailover = conn.nameserver().autoFailover();
     OpenMLDBState state = new OpenMLDBState(leader, live, tables, ops, autoFailover);
     UpgradeIntent intent = UpgradeIntent.started(BenchWorld.TO, 0, Instant.now())

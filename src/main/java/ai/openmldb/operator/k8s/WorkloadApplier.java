@@ -2,6 +2,7 @@ package ai.openmldb.operator.k8s;
 
 import ai.openmldb.operator.api.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,6 +16,11 @@ import java.util.Objects;
  * match are not written. Never touches pods: with {@code OnDelete} a changed template only takes
  * effect when somebody (the rolling upgrade) deletes a pod.
  *
+ * <p>Reads go to the informer cache first ({@link Cache}): an object whose cached copy already
+ * matches is left alone without a request, so a reconcile of an unchanged cluster sends none
+ * (twelve GETs per pass before, a quarter of a roll step's latency on the mock API). Only an
+ * object that is missing or differs in the cache is read live and written as before.
+ *
  * <p>Updates are full PUTs ({@code update()}) carrying the observed resourceVersion, so a
  * concurrent change gives 409 and the reconcile is retried. Not a JSON merge patch: merge patches
  * merge arrays (containers, env, volumes) instead of replacing them in the mock API, and would
@@ -27,13 +33,70 @@ public final class WorkloadApplier {
     this.client = client;
   }
 
-  /** Applies one component's objects (flags first, so a new template never reads old flags). */
+  /** Cached copies of the objects the applier manages (the reconciler's informers). */
+  public interface Cache {
+    /** The cached object of that type, namespace and name, or null when not cached. */
+    <T extends HasMetadata> T get(Class<T> type, String namespace, String name);
+
+    /** No cache: every object is read live. */
+    Cache NONE = new Cache() {
+      @Override
+      public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
+        return null;
+      }
+    };
+  }
+
+  /** Applies one component's objects, reading each live (flags first, then Service, StatefulSet). */
   public List<String> apply(DesiredWorkload desired) {
+    return apply(desired, Cache.NONE);
+  }
+
+  /**
+   * Applies one component's objects (flags first, so a new template never reads old flags);
+   * objects whose cached copy matches are skipped without a request.
+   */
+  public List<String> apply(DesiredWorkload desired, Cache cache) {
     List<String> changes = new ArrayList<>();
-    applyConfigMap(desired.flags(), changes);
-    applyService(desired.service(), changes);
-    applyStatefulSet(desired.statefulSet(), changes);
+    ConfigMap flags = desired.flags();
+    if (!configMapMatches(cached(cache, ConfigMap.class, flags), flags)) {
+      applyConfigMap(flags, changes);
+    }
+    Service service = desired.service();
+    if (!serviceMatches(cached(cache, Service.class, service), service)) {
+      applyService(service, changes);
+    }
+    StatefulSet sts = desired.statefulSet();
+    if (!statefulSetMatches(cached(cache, StatefulSet.class, sts), sts)) {
+      applyStatefulSet(sts, changes);
+    }
     return changes;
+  }
+
+  private static <T extends HasMetadata> T cached(Cache cache, Class<T> type, T want) {
+    return cache.get(type, want.getMetadata().getNamespace(), want.getMetadata().getName());
+  }
+
+  private static boolean configMapMatches(ConfigMap have, ConfigMap want) {
+    return have != null && Objects.equals(have.getData(), want.getData()) && sameLabels(have, want);
+  }
+
+  private static boolean serviceMatches(Service have, Service want) {
+    return have != null && have.getSpec() != null
+        && Objects.equals(have.getSpec().getSelector(), want.getSpec().getSelector())
+        && Objects.equals(have.getSpec().getPublishNotReadyAddresses(),
+            want.getSpec().getPublishNotReadyAddresses())
+        && samePorts(have, want);
+  }
+
+  // Compare by revision, not by deep equality: a real API server fills in defaults, so the
+  // stored template never equals the desired one field for field.
+  private static boolean statefulSetMatches(StatefulSet have, StatefulSet want) {
+    return have != null && have.getSpec() != null
+        && Objects.equals(have.getSpec().getReplicas(), want.getSpec().getReplicas())
+        && Objects.equals(templateRevision(have), templateRevision(want))
+        && have.getSpec().getUpdateStrategy() != null
+        && "OnDelete".equals(have.getSpec().getUpdateStrategy().getType());
   }
 
   private void applyConfigMap(ConfigMap want, List<String> changes) {
@@ -42,7 +105,7 @@ public final class WorkloadApplier {
     if (have == null) {
       op.resource(want).create();
       changes.add("created ConfigMap " + want.getMetadata().getName());
-    } else if (!Objects.equals(have.getData(), want.getData()) || !sameLabels(have, want)) {
+    } else if (!configMapMatches(have, want)) {
       have.setData(want.getData());
       have.getMetadata().setLabels(merged(have.getMetadata().getLabels(), want.getMetadata().getLabels()));
       op.resource(have).update();
@@ -58,11 +121,7 @@ public final class WorkloadApplier {
       changes.add("created Service " + want.getMetadata().getName());
       return;
     }
-    boolean same = Objects.equals(have.getSpec().getSelector(), want.getSpec().getSelector())
-        && Objects.equals(have.getSpec().getPublishNotReadyAddresses(),
-            want.getSpec().getPublishNotReadyAddresses())
-        && samePorts(have, want);
-    if (!same) {
+    if (!serviceMatches(have, want)) {
       have.getSpec().setSelector(want.getSpec().getSelector());
       have.getSpec().setPorts(want.getSpec().getPorts());
       have.getSpec().setPublishNotReadyAddresses(want.getSpec().getPublishNotReadyAddresses());
@@ -94,13 +153,7 @@ public final class WorkloadApplier {
       changes.add("created StatefulSet " + want.getMetadata().getName());
       return;
     }
-    // Compare by revision, not by deep equality: a real API server fills in defaults, so the
-    // stored template never equals the desired one field for field.
-    boolean same = Objects.equals(have.getSpec().getReplicas(), want.getSpec().getReplicas())
-        && Objects.equals(templateRevision(have), templateRevision(want))
-        && have.getSpec().getUpdateStrategy() != null
-        && "OnDelete".equals(have.getSpec().getUpdateStrategy().getType());
-    if (!same) {
+    if (!statefulSetMatches(have, want)) {
       // Only fields Kubernetes lets change; selector and volumeClaimTemplates are immutable.
       have.getSpec().setReplicas(want.getSpec().getReplicas());
       have.getSpec().setTemplate(want.getSpec().getTemplate());

@@ -108,8 +108,9 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
     } else {
       List<String> changes = new ArrayList<>();
       Map<Component, DesiredWorkload> desired = WorkloadFactory.desired(cluster);
+      WorkloadApplier.Cache cache = informerCache(context);
       for (DesiredWorkload workload : desired.values()) {
-        changes.addAll(applier.apply(workload));
+        changes.addAll(applier.apply(workload, cache));
       }
       if (!changes.isEmpty()) {
         String summary = String.join(", ", changes);
@@ -150,6 +151,19 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
           pods.stream().filter(p -> isOf(p, c)).toList()));
     }
     return new ObservedCluster(cluster, workloads);
+  }
+
+  /** The informers' copies of the cluster's objects (no request to the API server). */
+  private static WorkloadApplier.Cache informerCache(Context<OpenMLDBCluster> context) {
+    return new WorkloadApplier.Cache() {
+      @Override
+      public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
+        return context.getSecondaryResources(type).stream()
+            .filter(r -> name.equals(r.getMetadata().getName())
+                && namespace.equals(r.getMetadata().getNamespace()))
+            .findFirst().orElse(null);
+      }
+    };
   }
 
   private static boolean isOf(HasMetadata r, Component c) {

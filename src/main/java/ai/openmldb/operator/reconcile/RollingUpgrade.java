@@ -26,6 +26,7 @@ import ai.openmldb.operator.upgrade.UpgradeDecision.Direction;
 import ai.openmldb.operator.upgrade.UpgradeDecision.DisableAutoFailover;
 import ai.openmldb.operator.upgrade.UpgradeDecision.Done;
 import ai.openmldb.operator.upgrade.UpgradeDecision.FenceLeaders;
+import ai.openmldb.operator.upgrade.UpgradeDecision.FenceReplicas;
 import ai.openmldb.operator.upgrade.UpgradeDecision.Halt;
 import ai.openmldb.operator.upgrade.UpgradeDecision.Idle;
 import ai.openmldb.operator.upgrade.UpgradeDecision.RecordAutoFailover;
@@ -103,6 +104,12 @@ public final class RollingUpgrade implements PodRollout {
     boolean outdated = observed.workloads().values().stream()
         .anyMatch(w -> w.pods().stream().anyMatch(p -> !w.isUpToDate(p)));
     if (!active && !outdated) {
+      // keep the cluster's ZooKeeper session warm: a roll then starts at once instead of first
+      // waiting for a session and the caches (about a second)
+      if (cluster.getSpec().getZookeeper() != null
+          && cluster.getSpec().getZookeeper().getCluster() != null) {
+        connect(cluster);
+      }
       // pods on another version than the spec's while none looks outdated: the StatefulSet in
       // the cache predates the change that is being applied; look again soon, not in a minute
       boolean caughtUp = observed.runningVersions().isEmpty()
@@ -216,7 +223,8 @@ public final class RollingUpgrade implements PodRollout {
   private static boolean chains(UpgradeDecision d) {
     return d instanceof StartRoll || d instanceof RecordAutoFailover
         || d instanceof DisableAutoFailover || d instanceof RecordLedger
-        || d instanceof FenceLeaders || d instanceof ClearLedgerEntries || d instanceof Resume;
+        || d instanceof FenceLeaders || d instanceof FenceReplicas
+        || d instanceof ClearLedgerEntries || d instanceof Resume;
   }
 
   private void startRoll(UpgradeStatus st, StartRoll s, Instant now) {

@@ -74,8 +74,14 @@ final class RollingUpgradeObserver {
         doc.tablets().values().forEach(entries::addAll);
         ledger = new LedgerState(Optional.ofNullable(doc.originalAutoFailover()), entries);
         Set<String> live = new HashSet<>(connection.view().liveTablets());
+        // Ops before tables: an op that finishes between the two reads then still counts as in
+        // flight (the planner waits a pass) instead of being finished in the op list while the
+        // tables still show the partition before it (fenced, no leader), which made the planner
+        // switch that partition a second time to a follower that had not caught up with the new
+        // leader: a lost write, seen in the bench once reconciles got faster.
+        List<ai.openmldb.operator.openmldb.OpStatus> ops = nameserver.showOpStatus();
         state = Optional.of(new OpenMLDBState(connection.view().nameserverLeader(), live,
-            nameserver.showTables(), nameserver.showOpStatus(), nameserver.autoFailover()));
+            nameserver.showTables(), ops, nameserver.autoFailover()));
       } catch (OpenMLDBException e) {
         unavailable = e.getMessage();
       }

@@ -1,14 +1,23 @@
 package ai.openmldb.operator.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ai.openmldb.operator.api.Component;
+import ai.openmldb.operator.api.Labels;
 import ai.openmldb.operator.api.OpenMLDBCluster;
 import ai.openmldb.operator.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The applier against the mock API (CRUD mode): idempotent, and arrays are replaced, not merged. */
@@ -52,5 +61,38 @@ class WorkloadApplierTest {
     assertThat(sts.getSpec().getTemplate().getSpec().getImagePullSecrets())
         .extracting(s -> s.getName()).containsExactly("registry-b");
     assertThat(WorkloadApplier.templateRevision(sts)).isEqualTo(next.revision());
+  }
+
+  @Test
+  void aMatchingCachedCopySendsNoRequestAndAStaleOneIsReadLiveAndFixed() {
+    WorkloadApplier applier = new WorkloadApplier(client);
+    DesiredWorkload tablet = WorkloadFactory.desired(cluster("c"), Component.TABLET);
+    applier.apply(tablet);
+    StatefulSet stored = client.apps().statefulSets().inNamespace("c").withName("minimal-tablet")
+        .get();
+    ConfigMap flags = client.configMaps().inNamespace("c").withName("minimal-tablet-flags").get();
+    Service service = client.services().inNamespace("c").withName("minimal-tablet").get();
+    Map<Class<?>, HasMetadata> cached = new HashMap<>(Map.of(StatefulSet.class, stored,
+        ConfigMap.class, flags, Service.class, service));
+    WorkloadApplier.Cache cache = new WorkloadApplier.Cache() {
+      @Override
+      public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
+        return type.cast(cached.get(type));
+      }
+    };
+    // the live StatefulSet is gone, but the cache says it matches: nothing is read or written
+    client.apps().statefulSets().inNamespace("c").withName("minimal-tablet").delete();
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        client.apps().statefulSets().inNamespace("c").withName("minimal-tablet").get() == null);
+    assertThat(applier.apply(tablet, cache)).isEmpty();
+    assertThat(client.apps().statefulSets().inNamespace("c").withName("minimal-tablet").get())
+        .isNull();
+
+    // a cached copy that differs (an older revision) is not trusted: read live, created again
+    StatefulSet old = new StatefulSetBuilder(stored).build();
+    old.getSpec().getTemplate().getMetadata().getAnnotations()
+        .put(Labels.REVISION_ANNOTATION, "older");
+    cached.put(StatefulSet.class, old);
+    assertThat(applier.apply(tablet, cache)).containsExactly("created StatefulSet minimal-tablet");
   }
 }
