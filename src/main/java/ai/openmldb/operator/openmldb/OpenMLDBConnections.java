@@ -112,6 +112,11 @@ public final class OpenMLDBConnections implements AutoCloseable {
     return e.connection();
   }
 
+  /** The connections open now (the sandbox's chaos reaches the operator's sessions through it). */
+  public java.util.List<ClusterConnection> open() {
+    return connections.values().stream().map(Entry::connection).toList();
+  }
+
   /** Closes and forgets the connection to a cluster (e.g. its resource was deleted). */
   public void disconnect(String connectString, String rootPath) {
     Entry e = connections.remove(new Key(connectString, ClusterView.normalize(rootPath)));

@@ -46,6 +46,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -81,6 +82,8 @@ public final class RollingUpgrade implements PodRollout {
   private final RollingUpgradeExecutor executor;
   private final IntentWriter intentWriter;
   private final KubernetesClient client;
+  /** Consecutive reconciles per cluster that could not read OpenMLDB (for the backoff). */
+  private final Map<String, Integer> unreachableStreak = new ConcurrentHashMap<>();
 
   public RollingUpgrade(KubernetesClient client, OperatorConfig config,
       OpenMLDBConnections connections, EventRecorder events, OperatorMetrics metrics,
@@ -125,9 +128,16 @@ public final class RollingUpgrade implements PodRollout {
     UpgradeStatus st = UpgradeStatusRecord.copy(recorded);
     UpgradeIntent intent = UpgradeStatusRecord.intentOf(recorded);
     Duration next = config.stepPollInterval();
+    String key = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
     for (int i = 0; i < MAX_CHAIN; i++) {
       Instant now = clock.instant();
       ClusterObservation obs = observer.observe(observed, conn, intent, now);
+      if (obs.openmldb().isEmpty()) {
+        // OpenMLDB unreadable: look again later and later (the step's timeout is the budget)
+        next = unreachableBackoff(unreachableStreak.merge(key, 1, Integer::sum));
+      } else {
+        unreachableStreak.remove(key);
+      }
       obs.openmldb().flatMap(s -> s.nameserverLeader()).ifPresent(status::nameserverLeader);
       UpgradeDecision decision = planner.decide(obs);
       if (decision instanceof Idle) {
@@ -207,6 +217,15 @@ public final class RollingUpgrade implements PodRollout {
           e.getClass().getSimpleName());
       return Optional.empty();
     }
+  }
+
+  /**
+   * The n-th consecutive reconcile that could not read OpenMLDB looks again after the poll
+   * interval doubled n-1 times, at most {@link #backoff()}.
+   */
+  private Duration unreachableBackoff(int n) {
+    Duration d = config.stepPollInterval().multipliedBy(1L << Math.min(n - 1, 10));
+    return min(d, backoff());
   }
 
   private Duration backoff() {

@@ -1,5 +1,6 @@
 package ai.openmldb.operator.sandbox;
 
+import ai.openmldb.operator.api.ConditionType;
 import ai.openmldb.operator.api.OpenMLDBCluster;
 import ai.openmldb.operator.api.OpenMLDBClusterStatus;
 import ai.openmldb.operator.api.UpgradeStatus;
@@ -7,6 +8,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -23,6 +26,7 @@ final class RollRecorder implements AutoCloseable {
   private final SandboxPrinter printer;
   private final LongSupplier acknowledgedWrites;
   private final List<RollStep> steps = new ArrayList<>();
+  private final Set<String> degraded = new LinkedHashSet<>();
   private volatile StepListener stepListener = (component, pod, step) -> { };
   private SharedIndexInformer<OpenMLDBCluster> informer;
   private volatile OpenMLDBCluster latest;
@@ -110,6 +114,11 @@ final class RollRecorder implements AutoCloseable {
     if (!recording) {
       return;
     }
+    if (status.getConditions() != null) {
+      status.getConditions().stream()
+          .filter(c -> ConditionType.DEGRADED.equals(c.getType()) && "True".equals(c.getStatus()))
+          .forEach(c -> degraded.add(c.getReason() + ": " + c.getMessage()));
+    }
     UpgradeStatus u = status.getUpgrade();
     printer.upgrade(u, acknowledgedWrites.getAsLong());
     String key = u == null || u.getStep() == null || u.getStep().isEmpty() ? null
@@ -140,6 +149,11 @@ final class RollRecorder implements AutoCloseable {
   synchronized void finish() {
     recording = false;
     closeOpenStep();
+  }
+
+  /** Every distinct {@code Degraded=True} condition seen while recording, as reason: message. */
+  synchronized List<String> degradedConditions() {
+    return List.copyOf(degraded);
   }
 
   synchronized List<RollStep> steps() {

@@ -24,7 +24,10 @@ final class SandboxChaos {
   private boolean zkMemberLost;
   private boolean nameserverFailedOver;
   private boolean opFailed;
+  private boolean nameserverOutage;
   private volatile boolean rollBackStarted;
+  private List<Long> expiredSessions = List.of();
+  private int sessionsRenewed;
 
   SandboxChaos(SandboxOptions options, SandboxWorld world, SimulatedCluster cluster,
       SandboxPrinter printer, String namespace) {
@@ -84,7 +87,19 @@ final class SandboxChaos {
    * delivered before the restart is done).
    */
   void onStepStarted(String component, String pod, String step) {
-    if (!options.chaosRestartAtSteps() || rollBackStarted) {
+    if (rollBackStarted) {
+      return;
+    }
+    maybeExpireSession(component, pod, step);
+    if (options.chaosNameserverOutageSeconds() > 0 && !nameserverOutage
+        && "tablet".equals(component) && "Restart".equals(step)) {
+      nameserverOutage = true;
+      cluster.makeNameserversUnreachable(
+          java.time.Duration.ofSeconds(options.chaosNameserverOutageSeconds()));
+      fault("every nameserver refuses connections for " + options.chaosNameserverOutageSeconds()
+          + " s from the start of " + pod + " " + step);
+    }
+    if (!options.chaosRestartAtSteps()) {
       return;
     }
     String where = (pod == null ? "cluster" : pod) + " " + step;
@@ -94,6 +109,43 @@ final class SandboxChaos {
     world.stopOperator();
     world.startOperator();
     fault("operator restarted at the start of " + where);
+  }
+
+  /**
+   * {@code --chaos-zk-session-expiry}: whenever a tablet's leaders start to move (off, or back),
+   * the operator's ZooKeeper session expires. The previous expiry is checked first: the operator
+   * must be on a new session by then, or the roll went on without one.
+   */
+  private void maybeExpireSession(String component, String pod, String step) {
+    if (!options.chaosZkSessionExpiry()) {
+      return;
+    }
+    if (!expiredSessions.isEmpty()) {
+      List<Long> now = world.operatorZooKeeperSessions();
+      if (!now.isEmpty()
+          && now.stream().allMatch(id -> id != 0 && !expiredSessions.contains(id))) {
+        sessionsRenewed++;
+        printer.line("chaos: the operator runs on a new ZooKeeper session %s (expired: %s)",
+            hex(now), hex(expiredSessions));
+      }
+      expiredSessions = List.of();
+    }
+    if (!"tablet".equals(component)
+        || !("MoveLeaders".equals(step) || "RestoreLeaders".equals(step))) {
+      return;
+    }
+    expiredSessions = world.expireOperatorZooKeeperSessions();
+    fault("operator's ZooKeeper session " + hex(expiredSessions) + " expired at the start of "
+        + pod + " " + step);
+  }
+
+  private static String hex(List<Long> ids) {
+    return ids.stream().map(id -> "0x" + Long.toHexString(id)).toList().toString();
+  }
+
+  /** Expired sessions later seen replaced by new ones (checked at the next step boundary). */
+  int sessionsRenewed() {
+    return sessionsRenewed;
   }
 
   /** The sandbox reverted the version: the chaos stops (the revert is not the roll under test). */

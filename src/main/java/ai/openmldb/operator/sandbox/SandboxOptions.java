@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  * @param port API server port; 0 picks a free one
  * @param kubeconfig where the kubeconfig is written; null for a temporary file
  * @param chaosStuckPod pod that never becomes ready once it runs {@code to}; null for none
+ * @param chaosNameserverOutageSeconds how long every nameserver refuses connections; 0 for never
+ * @param stepTimeoutSeconds the roll's step timeouts ({@code spec.upgrade.*TimeoutSeconds}); 0
+ *     keeps the CRD's defaults
  */
 public record SandboxOptions(
     boolean help,
@@ -40,9 +43,12 @@ public record SandboxOptions(
     int chaosOperatorRestarts,
     boolean chaosRestartAtSteps,
     boolean chaosZkMemberLoss,
+    boolean chaosZkSessionExpiry,
     boolean chaosNameserverFailover,
     String chaosStuckPod,
-    boolean chaosFailedOp) {
+    boolean chaosFailedOp,
+    int chaosNameserverOutageSeconds,
+    int stepTimeoutSeconds) {
 
   public static final String USAGE = """
       usage: java -jar openmldb-operator.jar sandbox [options]
@@ -64,6 +70,9 @@ public record SandboxOptions(
       simulation:
         --pod-start-ms N         time for a pod to start (default 300)
         --op-ms N                time of one nameserver op (default 200)
+        --step-timeout-seconds N spec.upgrade's pod-ready, leader-move and catch-up timeouts:
+                                 how long a step may make no progress before the roll halts
+                                 (default: the CRD's, 600/600/1800)
       output and access:
         --summary FILE           write the summary as JSON to FILE
         --keep-running           stay up after the roll; prints a kubeconfig, the ZooKeeper
@@ -76,10 +85,16 @@ public record SandboxOptions(
         --chaos-restart-at-steps      stop and re-create the operator at every step boundary
                                       (each change of status.upgrade's pod or step)
         --chaos-zk-member-loss        run a 3-member ZooKeeper and kill one member mid-roll
+        --chaos-zk-session-expiry     expire the operator's ZooKeeper session whenever a tablet's
+                                      leaders start to move off or back
         --chaos-nameserver-failover   kill the nameserver leader's process mid-roll
         --chaos-stuck-pod NAME        pod NAME never becomes ready on the new version (the roll
                                       halts; the sandbox then reverts the version)
         --chaos-failed-op             the next nameserver op of the roll ends in kFailed
+        --chaos-nameserver-outage S   every nameserver refuses connections for S seconds from
+                                      the first tablet's restart (its leaders moved off; with a
+                                      shorter
+                                      --step-timeout-seconds the roll halts, then resumes)
         -h, --help               this text
       """;
 
@@ -98,7 +113,7 @@ public record SandboxOptions(
 
   public static SandboxOptions defaults() {
     return new SandboxOptions(false, false, 3, 2, 4, 3, "0.9.2", "0.9.3", 200, 42, null, 300, 200,
-        "openmldb", 0, null, 0, false, false, false, null, false);
+        "openmldb", 0, null, 0, false, false, false, false, null, false, 0, 0);
   }
 
   /** Parses {@code --name value} and {@code --name=value} forms. */
@@ -137,10 +152,14 @@ public record SandboxOptions(
         case "--chaos-operator-restarts" -> b.chaosOperatorRestarts = intValue(option, rest, 0, 100);
         case "--chaos-restart-at-steps" -> b.chaosRestartAtSteps = true;
         case "--chaos-zk-member-loss" -> b.chaosZkMemberLoss = true;
+        case "--chaos-zk-session-expiry" -> b.chaosZkSessionExpiry = true;
         case "--chaos-nameserver-failover" -> b.chaosNameserverFailover = true;
         case "--chaos-stuck-pod" -> b.chaosStuckPod = matching(option, rest, POD_NAME,
             "a pod name such as openmldb-tablet-1");
         case "--chaos-failed-op" -> b.chaosFailedOp = true;
+        case "--chaos-nameserver-outage" ->
+            b.chaosNameserverOutageSeconds = intValue(option, rest, 1, 3600);
+        case "--step-timeout-seconds" -> b.stepTimeoutSeconds = intValue(option, rest, 1, 604800);
         default -> throw new UsageException(option.startsWith("-")
             ? "unknown option " + option : "unexpected argument '" + option + "'");
       }
@@ -195,8 +214,9 @@ public record SandboxOptions(
 
   /** True when any fault is to be injected. */
   public boolean chaos() {
-    return chaosOperatorRestarts > 0 || chaosRestartAtSteps || chaosZkMemberLoss || chaosNameserverFailover
-        || chaosStuckPod != null || chaosFailedOp;
+    return chaosOperatorRestarts > 0 || chaosRestartAtSteps || chaosZkMemberLoss || chaosZkSessionExpiry
+        || chaosNameserverFailover
+        || chaosStuckPod != null || chaosFailedOp || chaosNameserverOutageSeconds > 0;
   }
 
   /** The chaos options given, as on the command line (for the summary). */
@@ -211,6 +231,9 @@ public record SandboxOptions(
     if (chaosZkMemberLoss) {
       list.add("--chaos-zk-member-loss");
     }
+    if (chaosZkSessionExpiry) {
+      list.add("--chaos-zk-session-expiry");
+    }
     if (chaosNameserverFailover) {
       list.add("--chaos-nameserver-failover");
     }
@@ -219,6 +242,9 @@ public record SandboxOptions(
     }
     if (chaosFailedOp) {
       list.add("--chaos-failed-op");
+    }
+    if (chaosNameserverOutageSeconds > 0) {
+      list.add("--chaos-nameserver-outage " + chaosNameserverOutageSeconds);
     }
     return list;
   }
@@ -243,9 +269,12 @@ public record SandboxOptions(
     int chaosOperatorRestarts;
     boolean chaosRestartAtSteps;
     boolean chaosZkMemberLoss;
+    boolean chaosZkSessionExpiry;
     boolean chaosNameserverFailover;
     String chaosStuckPod;
     boolean chaosFailedOp;
+    int chaosNameserverOutageSeconds;
+    int stepTimeoutSeconds;
 
     Builder(SandboxOptions o) {
       help = o.help;
@@ -267,16 +296,20 @@ public record SandboxOptions(
       chaosOperatorRestarts = o.chaosOperatorRestarts;
       chaosRestartAtSteps = o.chaosRestartAtSteps;
       chaosZkMemberLoss = o.chaosZkMemberLoss;
+      chaosZkSessionExpiry = o.chaosZkSessionExpiry;
       chaosNameserverFailover = o.chaosNameserverFailover;
       chaosStuckPod = o.chaosStuckPod;
       chaosFailedOp = o.chaosFailedOp;
+      chaosNameserverOutageSeconds = o.chaosNameserverOutageSeconds;
+      stepTimeoutSeconds = o.stepTimeoutSeconds;
     }
 
     SandboxOptions build() {
       return new SandboxOptions(help, keepRunning, tablets, tables, partitions, replicas, from, to,
           writeRate, seed, summary, podStartMs, opMs, namespace, port, kubeconfig,
-          chaosOperatorRestarts, chaosRestartAtSteps, chaosZkMemberLoss, chaosNameserverFailover,
-          chaosStuckPod, chaosFailedOp);
+          chaosOperatorRestarts, chaosRestartAtSteps, chaosZkMemberLoss, chaosZkSessionExpiry,
+          chaosNameserverFailover, chaosStuckPod, chaosFailedOp, chaosNameserverOutageSeconds,
+          stepTimeoutSeconds);
     }
   }
 }

@@ -171,9 +171,11 @@ final class SandboxRun {
             setVersion(options.from());
             target = options.from();
             rolledBack = true;
-          } else if (retries < 5) {
+          } else if (retries < 5 && asksForTheUser(u)) {
             retries++;
             resumeAsAUser(retries);
+          } else {
+            printer.line("the roll halted; its remedy asks nothing of a user: waiting");
           }
         }
       }
@@ -181,6 +183,16 @@ final class SandboxRun {
     }
     printer.line("the roll did not finish in time");
     return new RollOutcome(false, rolledBack, retries);
+  }
+
+  /**
+   * A halt whose remedy names an annotation for the user to set; others (OpenMLDB unreachable)
+   * lift by themselves once the cause is gone.
+   */
+  private static boolean asksForTheUser(UpgradeStatus u) {
+    String remedy = u == null ? null : u.getRemedy();
+    return remedy == null || remedy.contains(RETRY_ANNOTATION)
+        || remedy.contains(ACKNOWLEDGE_FAILED_OPS_ANNOTATION);
   }
 
   /**
@@ -237,7 +249,8 @@ final class SandboxRun {
         report == null ? 0 : round(report.writeUnavailablePartitionSeconds()),
         report == null ? 0 : round(report.leaderlessPartitionSeconds()),
         round(wall), recorder.steps(), chaos.operatorRestarts(), chaos.faults().size(),
-        chaos.faults(), outcome.userRetries(), report == null ? List.of() : report.lostWrites());
+        chaos.faults(), outcome.userRetries(), recorder.degradedConditions(),
+        report == null ? List.of() : report.lostWrites());
   }
 
   private static double round(double seconds) {
@@ -270,11 +283,17 @@ final class SandboxRun {
     }
     c.getSpec().setZookeeper(zk);
     c.getSpec().getTablet().setReplicas(options.tablets());
-    if (options.chaosStuckPod() != null) {
-      // the halt comes after the pod-ready timeout: keep the demo short
+    if (options.chaosStuckPod() != null || options.stepTimeoutSeconds() > 0) {
       if (c.getSpec().getUpgrade() == null) {
         c.getSpec().setUpgrade(new ai.openmldb.operator.api.UpgradeSpec());
       }
+    }
+    if (options.stepTimeoutSeconds() > 0) {
+      c.getSpec().getUpgrade().setPodReadyTimeoutSeconds(options.stepTimeoutSeconds());
+      c.getSpec().getUpgrade().setLeaderMoveTimeoutSeconds(options.stepTimeoutSeconds());
+      c.getSpec().getUpgrade().setCatchUpTimeoutSeconds(options.stepTimeoutSeconds());
+    } else if (options.chaosStuckPod() != null) {
+      // the halt comes after the pod-ready timeout: keep the demo short
       c.getSpec().getUpgrade().setPodReadyTimeoutSeconds(
           (int) Math.max(10, options.podStartMs() / 1000 + 8));
     }

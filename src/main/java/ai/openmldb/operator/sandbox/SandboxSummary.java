@@ -20,13 +20,15 @@ import java.util.List;
  * @param wallSeconds from the version bump to the end of the roll
  * @param faults what the chaos options did, in order
  * @param userRetries halts the sandbox resumed (as a user would) with the retry annotation
+ * @param degradedConditions every distinct {@code Degraded=True} condition the roll showed, as
+ *     {@code reason: message}
  */
 @JsonPropertyOrder({"completed", "fromVersion", "toVersion", "rolledBack", "podsTotal",
     "podsUpgraded", "allOnTargetVersion", "leadersMoved", "leadersRestored",
     "leaderPlacementRestored", "temporaryReplicasLeft", "failedOps", "acknowledgedWrites",
     "lostWrites", "refusedWrites", "writeUnavailablePartitionSeconds",
     "leaderlessPartitionSeconds", "wallSeconds", "steps", "operatorRestarts", "faultsInjected",
-    "faults", "userRetries", "lostWriteIds"})
+    "faults", "userRetries", "degradedConditions", "lostWriteIds"})
 public record SandboxSummary(
     boolean completed,
     String fromVersion,
@@ -51,6 +53,7 @@ public record SandboxSummary(
     int faultsInjected,
     List<String> faults,
     int userRetries,
+    List<String> degradedConditions,
     List<String> lostWriteIds) {
 
   private static final ObjectMapper JSON = new ObjectMapper()

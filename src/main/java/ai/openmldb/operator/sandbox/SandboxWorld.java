@@ -1,11 +1,15 @@
 package ai.openmldb.operator.sandbox;
 
 import ai.openmldb.operator.config.OperatorConfig;
+import ai.openmldb.operator.openmldb.ClusterConnection;
 import ai.openmldb.operator.openmldb.OpenMLDBConnections;
 import ai.openmldb.operator.reconcile.OperatorFactory;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.zookeeper.ZooKeeper;
 
 /**
  * Everything the sandbox runs in one JVM: a real ZooKeeper, the Kubernetes API, the
@@ -85,6 +89,43 @@ public final class SandboxWorld implements AutoCloseable {
       connections.close();
       connections = null;
     }
+  }
+
+  /**
+   * Expires the ZooKeeper session of every cluster connection of the running operator, as a long
+   * pause or a network partition longer than the session timeout would (the client sees
+   * {@code Expired}; Curator opens a new session). Returns the ids of the expired sessions.
+   */
+  public synchronized List<Long> expireOperatorZooKeeperSessions() {
+    List<Long> expired = new ArrayList<>();
+    if (connections == null) {
+      return expired;
+    }
+    for (ClusterConnection c : connections.open()) {
+      try {
+        ZooKeeper zk = c.curator().getZookeeperClient().getZooKeeper();
+        expired.add(zk.getSessionId());
+        zk.getTestable().injectSessionExpiration();
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot expire the session of " + c.connectString(), e);
+      }
+    }
+    return expired;
+  }
+
+  /** Ids of the operator's current ZooKeeper sessions (0 while one is being opened). */
+  public synchronized List<Long> operatorZooKeeperSessions() {
+    List<Long> ids = new ArrayList<>();
+    if (connections != null) {
+      for (ClusterConnection c : connections.open()) {
+        try {
+          ids.add(c.curator().getZookeeperClient().getZooKeeper().getSessionId());
+        } catch (Exception e) {
+          ids.add(0L);
+        }
+      }
+    }
+    return ids;
   }
 
   /** How many operator instances were started. */

@@ -65,6 +65,7 @@ public final class SimulatedCluster {
   private Duration tabletOfflineDelay;
   private long catchUpTolerance;
   private final List<String> failNextOps = new ArrayList<>();
+  private final List<Promotion> promotions = new ArrayList<>();
   private long nameserverUnreachableUntilNanos;
   private int answerNotLeader;
 
@@ -264,6 +265,23 @@ public final class SimulatedCluster {
     }
     tables.put(db + "." + name, t);
     return info(t);
+  }
+
+  /**
+   * One leader change as the nameserver carried it out: the new leader's offset, and the offset of
+   * the leader it replaced at that moment (-1 when no replica acted as leader). A new leader below the
+   * old one's offset has lost the entries in between.
+   */
+  public record Promotion(String db, String table, int pid, long term, String newLeader,
+      long newLeaderOffset, String oldLeader, long oldLeaderOffset) {
+    public boolean lostEntries() {
+      return oldLeaderOffset > newLeaderOffset;
+    }
+  }
+
+  /** Every leader change so far, in order. */
+  public synchronized List<Promotion> promotions() {
+    return List.copyOf(promotions);
   }
 
   /** Read-only view of a table for tests: per partition the replicas with role, alive, offset. */
@@ -732,6 +750,18 @@ public final class SimulatedCluster {
   private void promote(SimTable t, SimTable.Partition p, SimTable.Meta target) {
     PartKey key = new PartKey(t.tid, p.pid);
     ReplicaLog newLog = log(target.endpoint, key);
+    // the leader replaced: recorded as leader (alive, or fenced: is_alive=false) and still acting
+    // as one on its tablet
+    SimTable.Meta serving = p.replicas.stream()
+        .filter(m -> m.leader && m != target && log(m.endpoint, key) != null
+            && log(m.endpoint, key).leaderMode)
+        .max(Comparator.comparing((SimTable.Meta m) -> m.alive)
+            .thenComparingLong(m -> log(m.endpoint, key).offset()))
+        .orElse(null);
+    ReplicaLog servingLog = serving == null ? null : log(serving.endpoint, key);
+    promotions.add(new Promotion(t.db, t.name, p.pid, p.term + 1, target.endpoint,
+        newLog.offset(), serving == null ? null : serving.endpoint,
+        servingLog == null ? -1 : servingLog.offset()));
     p.term++;
     newLog.leaderMode = true;
     newLog.term = p.term;

@@ -75,7 +75,9 @@ public final class UpgradePlanner {
     Position here = currentPosition(obs);
     if (state.isEmpty()) {
       return watchdog(obs, here, "OpenMLDB not reachable: " + obs.openmldbUnavailable(),
-          "check that ZooKeeper (spec.zookeeper) and the nameserver leader are up");
+          "check that ZooKeeper (spec.zookeeper) and the nameserver leader are up and reachable "
+              + "from the operator; nothing is moved meanwhile, and the roll resumes by itself "
+              + "once they answer");
     }
     OpenMLDBState os = state.get();
     Partitions parts = new Partitions(os.tables(), os.ops());

@@ -86,6 +86,21 @@ class FaultSuiteTest {
         + r.describe()).isZero();
   }
 
+  /** The {@code Degraded=True} conditions the roll showed, as {@code reason: message}. */
+  private static List<String> degraded(Run r) {
+    List<String> out = new ArrayList<>();
+    r.summary().path("degradedConditions").forEach(c -> out.add(c.asText()));
+    return out;
+  }
+
+  /** The id of the op the chaos made fail, from the sandbox's remedy line. */
+  private static String failedOpId(Run r) {
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("acknowledge-failed-ops=(\\d+)").matcher(r.out());
+    assertThat(m.find()).as(r.describe()).isTrue();
+    return m.group(1);
+  }
+
   @Test
   void operatorRestartedSeveralTimesMidRollCompletesWithNothingLost() throws IOException {
     List<String> args = small(3, 3, 2);
@@ -144,6 +159,26 @@ class FaultSuiteTest {
   }
 
   @Test
+  void operatorZooKeeperSessionExpiredWhileLeadersMoveCompletesWithNothingLost()
+      throws IOException {
+    List<String> args = small(2, 2, 2);
+    args.add("--chaos-zk-session-expiry");
+    Run r = sandbox("zk-session-expiry", args);
+
+    assertCleanCompletion(r);
+    JsonNode s = r.summary();
+    // expired as each of the 2 tablets' leaders moved off and back
+    assertThat(s.path("faultsInjected").asInt()).as(r.describe()).isEqualTo(4);
+    assertThat(s.path("faults").toString()).contains("ZooKeeper session", "MoveLeaders",
+        "RestoreLeaders");
+    // and each time the operator went on with a new session, not the old one
+    assertThat(r.out().split("runs on a new ZooKeeper session", -1)).as(r.describe())
+        .hasSize(5);
+    assertThat(s.path("failedOps").asInt()).as(r.describe()).isZero();
+    assertThat(s.path("userRetries").asInt()).as("no halt to resume").isZero();
+  }
+
+  @Test
   void nameserverLeaderFailoverDuringLeaderMigrationCompletesWithNothingLost()
       throws IOException {
     List<String> args = small(2, 2, 2);
@@ -156,6 +191,30 @@ class FaultSuiteTest {
   }
 
   @Test
+  void nameserverUnreachableBeyondTheStepTimeoutHaltsSafelyAndResumesByItself()
+      throws IOException {
+    // the outage (5 s) outlasts the roll's budget for a step without progress (2 s)
+    List<String> args = small(2, 2, 2);
+    args.addAll(List.of("--chaos-nameserver-outage", "5", "--step-timeout-seconds", "2"));
+    Run r = sandbox("nameserver-outage", args);
+
+    // the safe halt: Degraded names the nameserver that does not answer and what to do
+    assertThat(r.out()).as(r.describe()).contains("-> Halted");
+    assertThat(degraded(r)).as(r.describe()).anySatisfy(c -> assertThat(c)
+        .startsWith("UpgradeHalted: ")
+        .contains("minimal-tablet-0", "made no progress for 2s", "OpenMLDB not reachable",
+            "nameserver minimal-nameserver-", "unreachable", "Remedy: ",
+            "resumes by itself"));
+    // with the leaders of the restarting tablet served elsewhere the whole time
+    JsonNode s = r.summary();
+    assertThat(s.path("leaderlessPartitionSeconds").asDouble()).as(r.describe()).isZero();
+    // and the roll went on by itself once the nameserver answered: nobody had to act
+    assertThat(s.path("userRetries").asInt()).as(r.describe()).isZero();
+    assertThat(s.path("failedOps").asInt()).as(r.describe()).isZero();
+    assertCleanCompletion(r);
+  }
+
+  @Test
   void failedOpHaltsWithARemedyAndResumesAfterTheAcknowledgement() throws IOException {
     List<String> args = small(2, 2, 2);
     args.add("--chaos-failed-op");
@@ -164,6 +223,12 @@ class FaultSuiteTest {
     // the halt: what failed and what to do (docs/upgrades.md), printed from status.upgrade
     assertThat(r.out()).as(r.describe()).contains("HALTED:", "remedy:",
         "openmldb.ai/acknowledge-failed-ops");
+    // the Degraded condition itself: the op that failed, and the annotation that acknowledges it
+    String failedOp = failedOpId(r);
+    assertThat(degraded(r)).as(r.describe()).anySatisfy(c -> assertThat(c)
+        .startsWith("UpgradeHalted: nameserver op " + failedOp + " (")
+        .contains("failed. Remedy: ", "showopstatus",
+            "openmldb.ai/acknowledge-failed-ops=" + failedOp));
     // the sandbox then does what the remedy says, and the roll finishes
     assertThat(r.summary().path("userRetries").asInt()).as(r.describe()).isPositive();
     assertThat(r.summary().path("failedOps").asInt()).as("the op injected").isEqualTo(1);
@@ -179,6 +244,10 @@ class FaultSuiteTest {
     // Degraded's message, repeated in status.upgrade: the pod, and what to do about it
     assertThat(r.out()).as(r.describe()).contains("HALTED:", "remedy:", "minimal-tablet-1",
         "revert spec.version", "served elsewhere");
+    // the Degraded condition itself names the pod and both ways out
+    assertThat(degraded(r)).as(r.describe()).anySatisfy(c -> assertThat(c)
+        .startsWith("UpgradeHalted: ").contains("minimal-tablet-1", "made no progress",
+            "Remedy: ", "served elsewhere", "revert spec.version"));
     JsonNode s = r.summary();
     // the roll to the new version did not complete (exit 1), it was reverted and the revert
     // settled every pod back on the old version

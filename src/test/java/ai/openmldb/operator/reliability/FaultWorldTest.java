@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import ai.openmldb.operator.api.OpenMLDBClusterStatus;
 import ai.openmldb.operator.api.Phase;
 import ai.openmldb.operator.sandbox.SimulatedCluster;
+import ai.openmldb.operator.sandbox.SimulatedCluster.Promotion;
 import ai.openmldb.operator.sandbox.WriteLoadGenerator;
 import ai.openmldb.operator.sandbox.WriteLoadReport;
 import ai.openmldb.operator.testing.UpgradeWorld;
@@ -13,6 +14,9 @@ import ai.openmldb.operator.testing.UpgradeWorld.RunningOperator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -71,12 +75,24 @@ class FaultWorldTest {
     c.setReplicationLag(Duration.ofMillis(800));
     load = new WriteLoadGenerator(c, 200).start();
     long started = System.nanoTime();
+    Set<String> waits = new ConcurrentSkipListSet<>();
     bump("lagging", "0.9.3");
 
-    awaitRollDone("lagging", "0.9.3");
+    awaitRollDone("lagging", "0.9.3", waits);
     double wall = (System.nanoTime() - started) / 1e9;
     c.setReplicationLag(Duration.ofMillis(5));
     WriteLoadReport r = stopLoad();
+    // every leader change the nameserver carried out went to a replica that had every entry of
+    // the leader it replaced (a lagging one would have had fewer: those entries would be lost)
+    List<Promotion> moves = c.promotions().stream().filter(p -> p.db().equals("db")).toList();
+    System.out.printf("FAULT-FIGURES lagging-follower promotions: %s%n", moves);
+    assertThat(moves).as("both leaders moved off and back").hasSizeGreaterThanOrEqualTo(4);
+    assertThat(moves).as("each replaced a leader").allMatch(p -> p.oldLeader() != null);
+    assertThat(moves).as("new leader offset >= old leader offset").noneMatch(Promotion::lostEntries);
+    // and the operator did wait for the lagging follower: the fenced leaders stayed fenced until
+    // a replica reached their final offset
+    assertThat(waits).as("status messages seen").anyMatch(
+        m -> m.contains("waiting for a replica to reach the final offset"));
     System.out.printf("FAULT-FIGURES lagging-follower: completed=true lostWrites=%d acked=%d"
         + " wallSeconds=%.1f%n", r.lost(), r.acknowledged(), wall);
     assertThat(r.acknowledged()).isPositive();
@@ -121,8 +137,16 @@ class FaultWorldTest {
   }
 
   private void awaitRollDone(String name, String version) {
-    await().atMost(ROLL).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+    awaitRollDone(name, version, new java.util.HashSet<>());
+  }
+
+  /** Also collects every {@code status.upgrade.message} seen on the way. */
+  private void awaitRollDone(String name, String version, Set<String> messages) {
+    await().atMost(ROLL).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
       OpenMLDBClusterStatus s = status(name);
+      if (s.getUpgrade() != null && s.getUpgrade().getMessage() != null) {
+        messages.add(s.getUpgrade().getMessage());
+      }
       assertThat(s.getPhase()).as("never halted").isNotEqualTo(Phase.HALTED);
       assertThat(s.getUpgrade()).isNotNull();
       assertThat(s.getUpgrade().getToVersion()).isEqualTo(version);

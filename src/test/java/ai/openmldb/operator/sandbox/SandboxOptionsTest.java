@@ -25,14 +25,18 @@ class SandboxOptionsTest {
         "--partitions", "16", "--replicas=2", "--from", "0.8.4", "--to=0.9.0-rc1",
         "--write-rate", "50", "--seed", "-7", "--summary", "out/s.json", "--pod-start-ms", "10",
         "--op-ms=20", "--namespace", "ns1", "--port", "18080", "--kubeconfig", "kc",
-        "--chaos-operator-restarts", "2", "--chaos-restart-at-steps", "--chaos-zk-member-loss", "--chaos-nameserver-failover",
-        "--chaos-stuck-pod", "openmldb-tablet-1", "--chaos-failed-op");
+        "--chaos-operator-restarts", "2", "--chaos-restart-at-steps", "--chaos-zk-member-loss",
+        "--chaos-zk-session-expiry", "--chaos-nameserver-failover", "--chaos-stuck-pod",
+        "openmldb-tablet-1", "--chaos-failed-op", "--chaos-nameserver-outage", "6",
+        "--step-timeout-seconds", "2");
     assertThat(o).isEqualTo(new SandboxOptions(false, true, 5, 3, 16, 2, "0.8.4", "0.9.0-rc1",
         50, -7, Path.of("out/s.json"), 10, 20, "ns1", 18080, Path.of("kc"), 2, true, true, true,
-        "openmldb-tablet-1", true));
-    assertThat(o.chaosOptions()).containsExactly("--chaos-operator-restarts 2", "--chaos-restart-at-steps",
-        "--chaos-zk-member-loss", "--chaos-nameserver-failover",
-        "--chaos-stuck-pod openmldb-tablet-1", "--chaos-failed-op");
+        true, "openmldb-tablet-1", true, 6, 2));
+    assertThat(o.chaosOptions()).containsExactly("--chaos-operator-restarts 2",
+        "--chaos-restart-at-steps",
+        "--chaos-zk-member-loss", "--chaos-zk-session-expiry", "--chaos-nameserver-failover",
+        "--chaos-stuck-pod openmldb-tablet-1", "--chaos-failed-op",
+        "--chaos-nameserver-outage 6");
     assertThat(SandboxOptions.parse("-h").help()).isTrue();
     assertThat(SandboxOptions.parse("--help").help()).isTrue();
   }
@@ -66,7 +70,8 @@ class SandboxOptionsTest {
     for (String option : new String[] {"--keep-running", "--tablets", "--partitions", "--replicas",
         "--from", "--to", "--write-rate", "--seed", "--summary", "--pod-start-ms", "--op-ms",
         "--namespace", "--port", "--kubeconfig", "--chaos-operator-restarts",
-        "--chaos-restart-at-steps",
+        "--chaos-restart-at-steps", "--chaos-zk-session-expiry", "--chaos-nameserver-outage",
+        "--step-timeout-seconds",
         "--chaos-zk-member-loss", "--chaos-nameserver-failover", "--chaos-stuck-pod",
         "--chaos-failed-op", "--help"}) {
       assertThat(SandboxOptions.USAGE).contains(option);
