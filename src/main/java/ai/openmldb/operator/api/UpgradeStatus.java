@@ -77,6 +77,20 @@ public class UpgradeStatus {
   /** The openmldb.ai/retry annotation value already honoured. */
   private String retryToken;
 
+  /**
+   * The unfinished roll this one replaced because spec.version changed before it completed: its
+   * target and how it stood, e.g. '0.9.3 (halted: ...)'.
+   */
+  private String replacedRoll;
+
+  public String getReplacedRoll() {
+    return replacedRoll;
+  }
+
+  public void setReplacedRoll(String replacedRoll) {
+    this.replacedRoll = replacedRoll;
+  }
+
   public String getFromVersion() {
     return fromVersion;
   }

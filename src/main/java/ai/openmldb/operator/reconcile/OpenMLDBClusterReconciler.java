@@ -100,6 +100,14 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
     ClusterStatusBuilder status = new ClusterStatusBuilder(cluster, clock);
     Duration next = config.reconcileInterval();
     List<SpecProblem> problems = SpecValidator.validate(cluster);
+    if (problems.isEmpty()) {
+      problems = rollout.liveProblems(observe(cluster, context, null));
+      if (!problems.isEmpty()) {
+        // what the live cluster shows can change without an event on the resource: look again
+        Duration soon = config.stepPollInterval().multipliedBy(5);
+        next = soon.compareTo(next) < 0 ? soon : next;
+      }
+    }
     if (!problems.isEmpty()) {
       String message = problems.stream().map(SpecProblem::message).collect(Collectors.joining("; "));
       LOG.warn("Invalid spec of {}, changing nothing: {}", cluster.key(), message);

@@ -1,7 +1,9 @@
 package ai.openmldb.operator.reconcile;
 
+import ai.openmldb.operator.api.SpecProblem;
 import ai.openmldb.operator.k8s.ObservedCluster;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,4 +24,14 @@ public interface PodRollout {
    * @return when to reconcile again, empty for the regular interval
    */
   Optional<Duration> step(ObservedCluster observed, ClusterStatusBuilder status) throws Exception;
+
+  /**
+   * Problems of a valid-looking spec that only the live cluster shows (a missing credential
+   * Secret, fewer tablets than a table's replicas); any of them means nothing is applied.
+   *
+   * @param asIs the cluster with its workloads as they are, before this reconcile applies anything
+   */
+  default List<SpecProblem> liveProblems(ObservedCluster asIs) {
+    return List.of();
+  }
 }

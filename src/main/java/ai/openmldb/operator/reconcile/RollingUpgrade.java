@@ -81,6 +81,7 @@ public final class RollingUpgrade implements PodRollout {
   private final RollingUpgradeObserver observer = new RollingUpgradeObserver();
   private final RollingUpgradeExecutor executor;
   private final IntentWriter intentWriter;
+  private final LiveSpecChecks liveChecks;
   private final KubernetesClient client;
   /** Consecutive reconciles per cluster that could not read OpenMLDB (for the backoff). */
   private final Map<String, Integer> unreachableStreak = new ConcurrentHashMap<>();
@@ -96,6 +97,12 @@ public final class RollingUpgrade implements PodRollout {
     this.clock = clock;
     this.executor = new RollingUpgradeExecutor(client);
     this.intentWriter = new IntentWriter(client);
+    this.liveChecks = new LiveSpecChecks(client, this::connect);
+  }
+
+  @Override
+  public java.util.List<ai.openmldb.operator.api.SpecProblem> liveProblems(ObservedCluster asIs) {
+    return liveChecks.check(asIs);
   }
 
   @Override
@@ -129,6 +136,8 @@ public final class RollingUpgrade implements PodRollout {
     UpgradeIntent intent = UpgradeStatusRecord.intentOf(recorded);
     Duration next = config.stepPollInterval();
     String key = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
+    boolean halted = cluster.getStatus() != null
+        && Phase.HALTED.equals(cluster.getStatus().getPhase());
     for (int i = 0; i < MAX_CHAIN; i++) {
       Instant now = clock.instant();
       ClusterObservation obs = observer.observe(observed, conn, intent, now);
@@ -150,7 +159,16 @@ public final class RollingUpgrade implements PodRollout {
         if (!intent.activeFor(intent.toVersion())) {
           metrics.upgradeStarted(); // a revert mid-roll continues the same roll for the gauge
         }
+        String replaced = replacedRoll(intent, s, halted, st);
         startRoll(st, s, now);
+        st.setReplacedRoll(replaced);
+        if (replaced != null) {
+          String why = "spec.version changed to " + s.toVersion() + " before the roll to "
+              + replaced + " completed: rolling to " + s.toVersion() + " instead, from where that"
+              + " roll stopped (a failed op of it still needs acknowledging)";
+          LOG.info("{}: {}", key, why);
+          events.normal(cluster, "UpgradeRetargeted", why);
+        }
       }
       if (isAction(decision) && !(decision instanceof StartRoll)) {
         intentWriter.record(cluster, st);
@@ -244,6 +262,24 @@ public final class RollingUpgrade implements PodRollout {
         || d instanceof DisableAutoFailover || d instanceof RecordLedger
         || d instanceof FenceLeaders || d instanceof FenceReplicas
         || d instanceof ClearLedgerEntries || d instanceof Resume;
+  }
+
+  /**
+   * A new target while a roll to another one is unfinished (a revert, or a third version while
+   * halted): the new roll replaces it, from where it stopped. Returns how the replaced roll stood,
+   * or null when no roll is replaced.
+   */
+  private static String replacedRoll(UpgradeIntent intent, StartRoll s, boolean halted,
+      UpgradeStatus st) {
+    if (intent.toVersion() == null || intent.finished()
+        || intent.toVersion().equals(s.toVersion())) {
+      return null;
+    }
+    if (halted || intent.halted()) {
+      return intent.toVersion() + " (halted"
+          + (st.getLastError() == null ? "" : ": " + st.getLastError()) + ")";
+    }
+    return intent.toVersion() + " (under way at " + st.getProgress() + ")";
   }
 
   private void startRoll(UpgradeStatus st, StartRoll s, Instant now) {

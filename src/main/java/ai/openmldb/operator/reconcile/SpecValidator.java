@@ -27,6 +27,7 @@ public final class SpecValidator {
   private static final Pattern VERSION = Pattern.compile(OpenMLDBClusterSpec.VERSION_PATTERN);
   private static final Pattern ZK_CLUSTER =
       Pattern.compile("^[A-Za-z0-9.-]+:[0-9]{1,5}(,[A-Za-z0-9.-]+:[0-9]{1,5})*$");
+  private static final Pattern SECRET_NAME = Pattern.compile(ZooKeeperSpec.DNS_SUBDOMAIN);
   private static final Pattern ROOT_PATH = Pattern.compile(ZooKeeperSpec.ROOT_PATH_PATTERN);
   private static final Pattern REPOSITORY = Pattern.compile(ImageSpec.REPOSITORY_PATTERN);
   private static final Pattern PULL_POLICY = Pattern.compile("^(Always|IfNotPresent|Never)$");
@@ -146,6 +147,12 @@ public final class SpecValidator {
     if (timeout != null && (timeout < 1000 || timeout > 600000)) {
       problems.add(new SpecProblem("spec.zookeeper.sessionTimeoutMs", "must be between 1000 and 600000 (got " + timeout + ")",
           "set it to a value in that range, e.g. 10000"));
+    }
+    String secret = zk.getAuthSecretName();
+    if (secret != null && (secret.length() > 253 || !SECRET_NAME.matcher(secret).matches())) {
+      problems.add(new SpecProblem("spec.zookeeper.authSecretName",
+          "'" + secret + "' is not a valid Secret name",
+          "use the Secret's name (lower case letters, digits, - and .)"));
     }
   }
 

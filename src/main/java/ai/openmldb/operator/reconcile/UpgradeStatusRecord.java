@@ -78,6 +78,7 @@ final class UpgradeStatusRecord {
     c.setOpBaseline(s.getOpBaseline());
     c.setHalted(s.getHalted());
     c.setRetryToken(s.getRetryToken());
+    c.setReplacedRoll(s.getReplacedRoll());
     return c;
   }
 

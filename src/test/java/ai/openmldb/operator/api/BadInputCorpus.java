@@ -20,9 +20,12 @@ import java.util.stream.Stream;
  * # case: what is wrong
  * # expect: schema: spec.version      (the CRD schema rejects it at that path) and/or
  * # expect: degraded: spec.version    (the operator reports Degraded naming that field)
+ * # expect: retarget: spec.version    (accepted: the operator takes it as the halted roll's new
+ * #                                    target and says so in status.upgrade.replacedRoll)
  * # fix: what the user should do
  * # update-of: base/cluster.yaml      (optional: applied as a change of that valid cluster)
- * # needs: what the operator test needs (optional: a live OpenMLDB cluster, a halted roll...)
+ * # live: what the operator looks at beyond the resource (optional: the Secret, the tables...)
+ * # world: simulated                  (optional: tested against the simulated OpenMLDB)
  * </pre>
  */
 public final class BadInputCorpus {
@@ -35,9 +38,11 @@ public final class BadInputCorpus {
       String description,
       List<String> schemaPaths,
       List<String> degradedFields,
+      List<String> retargetFields,
       String fix,
       String updateOf,
-      String needs,
+      String live,
+      boolean simulatedWorld,
       String yaml) {
 
     public String id() {
@@ -50,6 +55,10 @@ public final class BadInputCorpus {
 
     public boolean degraded() {
       return !degradedFields.isEmpty();
+    }
+
+    public boolean retarget() {
+      return !retargetFields.isEmpty();
     }
 
     public JsonNode tree() {
@@ -91,9 +100,11 @@ public final class BadInputCorpus {
     String description = null;
     String fix = null;
     String updateOf = null;
-    String needs = null;
+    String live = null;
+    boolean simulated = false;
     List<String> schema = new ArrayList<>();
     List<String> degraded = new ArrayList<>();
+    List<String> retarget = new ArrayList<>();
     for (String line : yaml.lines().toList()) {
       if (!line.startsWith("#")) {
         break;
@@ -105,18 +116,24 @@ public final class BadInputCorpus {
         schema.add(value(value(l)));
       } else if (l.startsWith("expect: degraded:")) {
         degraded.add(value(value(l)));
+      } else if (l.startsWith("expect: retarget:")) {
+        retarget.add(value(value(l)));
       } else if (l.startsWith("fix:")) {
         fix = value(l);
       } else if (l.startsWith("update-of:")) {
         updateOf = value(l);
-      } else if (l.startsWith("needs:")) {
-        needs = value(l);
+      } else if (l.startsWith("live:")) {
+        live = value(l);
+      } else if (l.startsWith("world:")) {
+        simulated = "simulated".equals(value(l));
       }
     }
-    if (description == null || fix == null || (schema.isEmpty() && degraded.isEmpty())) {
+    if (description == null || fix == null
+        || (schema.isEmpty() && degraded.isEmpty() && retarget.isEmpty())) {
       throw new IllegalArgumentException(file + ": header needs case:, fix: and expect: lines");
     }
-    return new Case(file, description, schema, degraded, fix, updateOf, needs, yaml);
+    return new Case(file, description, schema, degraded, retarget, fix, updateOf, live, simulated,
+        yaml);
   }
 
   private static String value(String l) {

@@ -46,14 +46,13 @@ class BadInputDocTest {
     CrdSchemaChecker checker = CrdSchemaChecker.forGeneratedCrd();
     List<Case> cases = BadInputCorpus.cases();
     long schema = cases.stream().filter(Case::rejectedBySchema).count();
-    long degraded = cases.stream().filter(c -> !c.rejectedBySchema()).count();
-    long pending = cases.stream().filter(c -> c.needs() != null).count();
+    long degraded = cases.stream().filter(c -> !c.rejectedBySchema() && c.degraded()).count();
+    long retarget = cases.stream().filter(c -> !c.rejectedBySchema() && c.retarget()).count();
     StringBuilder sb = new StringBuilder();
     sb.append(cases.size()).append(" resources: ").append(schema)
         .append(" are refused by the API server (CRD schema), ").append(degraded)
-        .append(" pass it and are the operator's to report as `Degraded`");
-    sb.append(pending == 0 ? ".\n\n" : " (" + pending + " of them not yet: they need parts that are"
-        + " not wired in, see the last column).\n\n");
+        .append(" pass it and are the operator's to report as `Degraded`, ").append(retarget)
+        .append(" passes it and is taken as a new target (said in status).\n\n");
     sb.append("The *operator* column is what the operator's own validation reports for the same"
         + " resource, which matters where the API server's check is missing (an outdated CRD, the"
         + " sandbox's mock API).\n\n");
@@ -72,8 +71,12 @@ class BadInputDocTest {
       if (!flagged.isEmpty()) {
         operator = "`Degraded`: " + flagged.stream().map(f -> "`" + f + "`")
             .collect(Collectors.joining(", "));
-      } else if (c.needs() != null) {
-        operator = "not yet (needs " + c.needs() + ")";
+      } else if (c.degraded() && c.live() != null) {
+        operator = "`Degraded`: " + c.degradedFields().stream().map(f -> "`" + f + "`")
+            .collect(Collectors.joining(", ")) + " (from " + c.live() + ")";
+      } else if (c.retarget()) {
+        operator = "new target: `status.upgrade.replacedRoll` and event `UpgradeRetargeted` say"
+            + " so (" + c.live() + ")";
       } else {
         operator = "accepted";
       }

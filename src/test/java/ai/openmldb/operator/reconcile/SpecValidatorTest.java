@@ -78,8 +78,11 @@ class SpecValidatorTest {
     cluster.getSpec().getZookeeper().setCluster("zk");
     cluster.getSpec().getZookeeper().setRootPath("openmldb/");
     cluster.getSpec().getZookeeper().setSessionTimeoutMs(10);
+    cluster.getSpec().getZookeeper().setAuthSecretName("ZK_Digest");
     assertThat(fields()).containsExactly("spec.zookeeper.cluster", "spec.zookeeper.rootPath",
-        "spec.zookeeper.sessionTimeoutMs");
+        "spec.zookeeper.sessionTimeoutMs", "spec.zookeeper.authSecretName");
+    cluster.getSpec().getZookeeper().setAuthSecretName("zk-digest.v2");
+    assertThat(fields()).doesNotContain("spec.zookeeper.authSecretName");
     cluster.getSpec().setZookeeper(null);
     assertThat(fields()).containsExactly("spec.zookeeper");
   }

@@ -88,6 +88,11 @@ public final class UpgradeWorld implements AutoCloseable {
     return new RunningOperator(operator, connections);
   }
 
+  /** The StatefulSet/kubelet simulator (chaos rules such as never-ready pods). */
+  public StatefulSetSimulator statefulSets() {
+    return statefulSets;
+  }
+
   public String zookeeper() {
     return zk.connectString();
   }
