@@ -15,6 +15,7 @@ import java.util.Set;
 /** Queries over the nameserver's tables and ops that the planner asks again and again. */
 final class Partitions {
   private final List<Part> all = new ArrayList<>();
+  private final Map<String, Part> byKey = new HashMap<>();
   private final List<OpStatus> ops;
   private final Set<String> inFlight = new HashSet<>();
   private final Map<String, Long> replicaCounts = new HashMap<>();
@@ -26,6 +27,7 @@ final class Partitions {
       for (PartitionInfo p : t.partitions()) {
         Part part = new Part(t, p);
         all.add(part);
+        byKey.putIfAbsent(key(t.db(), t.name(), p.pid()), part);
         for (ReplicaInfo r : p.replicas()) {
           replicaCounts.merge(r.endpoint(), 1L, Long::sum);
         }
@@ -81,10 +83,7 @@ final class Partitions {
   }
 
   Optional<Part> find(String db, String table, int pid) {
-    return all().stream()
-        .filter(p -> p.table().db().equals(db) && p.table().name().equals(table)
-            && p.partition().pid() == pid)
-        .findFirst();
+    return Optional.ofNullable(byKey.get(key(db, table, pid)));
   }
 
   /** An op on this partition has not finished: its state is about to change. */

@@ -24,7 +24,9 @@ import ai.openmldb.operator.upgrade.UpgradeDecision.SwitchLeaders;
 import ai.openmldb.operator.upgrade.UpgradeDecision.UnfenceLeaders;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -59,6 +61,8 @@ final class TabletProcedure {
   private final String ep;
   private final int max;
   private final int bulk;
+  /** This tablet's ledger entries by partition: looked up per partition, so not a list scan. */
+  private final Map<String, LedgerEntry> entryByPartition = new HashMap<>();
 
   TabletProcedure(ClusterObservation obs, OpenMLDBState os, Partitions parts, PodState pod) {
     this.obs = obs;
@@ -68,6 +72,13 @@ final class TabletProcedure {
     this.ep = pod.endpoint();
     this.max = obs.settings().maxConcurrentLeaderMoves();
     this.bulk = max * UpgradePlanner.BULK_FACTOR;
+    for (LedgerEntry e : obs.ledger().entriesOf(ep)) {
+      entryByPartition.putIfAbsent(key(e.db(), e.table(), e.pid()), e);
+    }
+  }
+
+  private static String key(String db, String table, int pid) {
+    return db + "/" + table + "/" + pid;
   }
 
   UpgradeDecision next() {
@@ -92,7 +103,7 @@ final class TabletProcedure {
         .filter(p -> replica(p).leader() && (replica(p).alive() || p.serving().isEmpty()))
         .toList();
 
-    List<Part> unrecorded = led.stream().filter(p -> entryOf(entries, p).isEmpty()).toList();
+    List<Part> unrecorded = led.stream().filter(p -> entryOf(p).isEmpty()).toList();
     if (!unrecorded.isEmpty()) {
       List<LedgerEntry> all = new ArrayList<>(entries);
       for (Part p : unrecorded) {
@@ -118,7 +129,7 @@ final class TabletProcedure {
     Position move = at(Step.MoveLeaders);
     List<ReplicaRef> temps = led.stream()
         .filter(p -> replica(p).alive() && !parts.opInFlight(p))
-        .flatMap(p -> entryOf(entries, p).map(LedgerEntry::temporaryReplica)
+        .flatMap(p -> entryOf(p).map(LedgerEntry::temporaryReplica)
             .filter(t -> !t.isEmpty() && p.on(t).isEmpty())
             .map(p::ref).stream())
         .limit(max)
@@ -134,19 +145,20 @@ final class TabletProcedure {
     if (wave.isPresent()) {
       return wave.get();
     }
-    if (led.stream().anyMatch(parts::opInFlight)) {
-      return watchdog(obs, move, "waiting for nameserver ops on partitions led by " + ep,
-          "check the nameserver's ops (openmldb_ops.py showopstatus)");
-    }
 
+    // Every fenced partition's leader change is queued: fence the next ones while those run, so
+    // the nameserver's op queues never run dry between waves; never more than max fenced at once
     List<Part> serving = led.stream().filter(p -> replica(p).alive()).toList();
     List<ReplicaRef> ready = serving.stream()
-        .filter(p -> !candidates(p, entries, nearOffset(p)).isEmpty())
-        .limit(max)
+        .filter(p -> !parts.opInFlight(p) && !candidates(p, entries, nearOffset(p)).isEmpty())
+        .limit(Math.max(0, max - fenced.size()))
         .map(p -> p.ref(ep))
         .toList();
     if (!ready.isEmpty()) {
       return pauseGuard(obs, new FenceLeaders(move, Direction.OFF, ready));
+    }
+    if (led.stream().anyMatch(parts::opInFlight)) {
+      return opsWait(move, fenced, "waiting for nameserver ops on partitions led by " + ep);
     }
     Optional<Part> stuck = serving.stream().filter(p -> !outageAccepted(p, entries)).findFirst();
     if (stuck.isPresent()) {
@@ -171,7 +183,7 @@ final class TabletProcedure {
   /** A single-replica partition that will simply be unavailable during the restart. */
   private boolean outageAccepted(Part p, List<LedgerEntry> entries) {
     return p.singleReplica()
-        && entryOf(entries, p).map(e -> e.temporaryReplica().isEmpty()).orElse(true);
+        && entryOf(p).map(e -> e.temporaryReplica().isEmpty()).orElse(true);
   }
 
   private long nearOffset(Part p) {
@@ -254,27 +266,27 @@ final class TabletProcedure {
     if (wave.isPresent()) {
       return wave.get();
     }
-    if (recorded.stream().anyMatch(parts::opInFlight)) {
-      return watchdog(obs, restore, "waiting for nameserver ops on partitions of " + ep,
-          "check the nameserver's ops (openmldb_ops.py showopstatus)");
-    }
 
+    // as before the restart: the next fences while the queued leader changes run
     List<ReplicaRef> toFence = recorded.stream()
         .filter(p -> p.serving().isPresent() && !p.serving().get().endpoint().equals(ep)
-            && replica(p).alive()
+            && !parts.opInFlight(p) && replica(p).alive()
             && replica(p).offset() + obs.settings().maxCatchUpLag() >= p.serving().get().offset())
-        .limit(max)
+        .limit(Math.max(0, max - fenced.size()))
         .map(p -> p.ref(p.serving().get().endpoint()))
         .toList();
     if (!toFence.isEmpty()) {
       return pauseGuard(obs, new FenceLeaders(restore, Direction.BACK, toFence));
+    }
+    if (recorded.stream().anyMatch(parts::opInFlight)) {
+      return opsWait(restore, fenced, "waiting for nameserver ops on partitions of " + ep);
     }
 
     List<Part> back = recorded.stream()
         .filter(p -> p.serving().map(r -> r.endpoint().equals(ep)).orElse(false))
         .toList();
     List<ReplicaRef> tempsLeft = back.stream()
-        .flatMap(p -> entryOf(entries, p).map(LedgerEntry::temporaryReplica)
+        .flatMap(p -> entryOf(p).map(LedgerEntry::temporaryReplica)
             .filter(t -> !t.isEmpty() && p.on(t).map(r -> !r.leader()).orElse(false))
             .map(p::ref).stream())
         .limit(max)
@@ -342,6 +354,9 @@ final class TabletProcedure {
         .filter(p -> !parts.opInFlight(p))
         .map(p -> p.ref(p.fencedLeader().get().endpoint()))
         .toList();
+    if (liftable.isEmpty()) {
+      return Optional.empty(); // every leader change of the wave is queued: the wave is complete
+    }
     var fencedAt = obs.intent().fencedAt();
     var limit = obs.settings().fenceTimeout();
     if (!liftable.isEmpty() && fencedAt != null && fencedAt.plus(limit).isBefore(obs.now())) {
@@ -357,12 +372,26 @@ final class TabletProcedure {
   }
 
   /**
+   * Waiting for queued ops. While some of them are leader changes of fenced partitions, writes
+   * to those are refused until they run: look again soon (a reschedule, not a wait).
+   */
+  private UpgradeDecision opsWait(Position pos, List<Part> fenced, String reason) {
+    UpgradeDecision w = watchdog(obs, pos, reason,
+        "check the nameserver's ops (openmldb_ops.py showopstatus)");
+    if (w instanceof UpgradeDecision.Wait wait && !fenced.isEmpty()) {
+      return new UpgradeDecision.Wait(wait.position(),
+          fenced.size() + " fenced partitions: " + reason, true);
+    }
+    return w;
+  }
+
+  /**
    * Followers that may take over a partition this tablet leads: alive, on a running tablet, at
    * least at {@code minOffset}; the recorded temporary replica first, then tablets already on the
    * new revision (no second move), then the highest offset and the fewest leaders.
    */
   private List<ReplicaInfo> candidates(Part p, List<LedgerEntry> entries, long minOffset) {
-    String temp = entryOf(entries, p).map(LedgerEntry::temporaryReplica).orElse("");
+    String temp = entryOf(p).map(LedgerEntry::temporaryReplica).orElse("");
     return p.partition().replicas().stream()
         .filter(r -> !r.endpoint().equals(ep) && !r.leader() && r.alive()
             && r.offset() >= minOffset && tabletUp(r.endpoint()))
@@ -393,10 +422,8 @@ final class TabletProcedure {
     return p.on(ep).orElseThrow();
   }
 
-  private static Optional<LedgerEntry> entryOf(List<LedgerEntry> entries, Part p) {
-    return entries.stream()
-        .filter(e -> e.db().equals(p.table().db()) && e.table().equals(p.table().name())
-            && e.pid() == p.partition().pid())
-        .findFirst();
+  private Optional<LedgerEntry> entryOf(Part p) {
+    return Optional.ofNullable(
+        entryByPartition.get(key(p.table().db(), p.table().name(), p.partition().pid())));
   }
 }

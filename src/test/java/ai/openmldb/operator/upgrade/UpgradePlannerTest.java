@@ -148,6 +148,40 @@ class UpgradePlannerTest {
   }
 
   @Test
+  void fencesTheNextLeadersWhileQueuedLeaderChangesRunNeverMoreThanTheBound() {
+    PlannerWorld w = PlannerWorld.of(1, 2, 0, 0).table("t", 20, 2);
+    w.settings = w.settings.withMaxConcurrentLeaderMoves(4);
+    w.bump("0.9.3").runUntil(d -> d instanceof FenceLeaders, 200);
+    w.tick(); // the fenced leaders' last writes reach their followers
+    SwitchLeaders wave = (SwitchLeaders) w.decide();
+    assertThat(wave.switches()).hasSize(4);
+    // the nameserver ran two of the four leader changes; two wait in its op queues
+    w.apply(new SwitchLeaders(wave.position(), wave.direction(), wave.switches().subList(0, 2)));
+    long id = 1000;
+    for (LeaderSwitch sw : wave.switches().subList(2, 4)) {
+      w.ops.add(new OpStatus(id++, "kChangeLeaderOP", OpStatus.INITED, sw.from().db(),
+          sw.from().table(), sw.from().pid(), 0, 0, "kChangeLeader"));
+    }
+    // the queue is not left to run dry: two more are fenced now, four fenced in all
+    FenceLeaders next = (FenceLeaders) w.decide();
+    assertThat(next.direction()).isEqualTo(Direction.OFF);
+    assertThat(next.leaders()).hasSize(2)
+        .noneMatch(r -> wave.switches().stream().anyMatch(sw -> sw.from().pid() == r.pid()));
+    w.apply(next);
+    assertThat(w.maxFencedAtOnce).isEqualTo(4);
+    // at the bound nothing more is fenced; the wait refuses writes, so it looks again soon
+    w.tick();
+    SwitchLeaders second = (SwitchLeaders) w.decide();
+    assertThat(second.switches()).hasSize(2);
+    for (LeaderSwitch sw : second.switches()) {
+      w.ops.add(new OpStatus(id++, "kChangeLeaderOP", OpStatus.INITED, sw.from().db(),
+          sw.from().table(), sw.from().pid(), 0, 0, "kChangeLeader"));
+    }
+    Wait full = (Wait) w.decide();
+    assertThat(full.writesRefused()).isTrue();
+  }
+
+  @Test
   void prefersFollowersOnTabletsAlreadyUpgraded() {
     PlannerWorld w = PlannerWorld.of(1, 3, 0, 0).table("t", 3, 3);
     w.bump("0.9.3").run(2000);
