@@ -74,7 +74,10 @@ public final class BenchCommand {
         try {
           WayResult r = switch (way) {
             case NAIVE -> BenchWorld.naive(o, zk.connectString());
-            case SERIAL -> BenchWorld.serial(o, zk.connectString());
+            case SERIAL -> BenchWorld.serial(o, zk.connectString(), way,
+                SerialRoll.Pacing.generous(o));
+            case SERIAL_TOOL -> BenchWorld.serial(o, zk.connectString(), way,
+                SerialRoll.Pacing.TOOL);
             case OPERATOR -> OperatorWay.run(o, zk.connectString());
           };
           results.put(way, r);
@@ -86,7 +89,7 @@ public final class BenchCommand {
       }
       if (o.drain() > 0) {
         out.printf(Locale.ROOT, "draining %d leaders off one tablet ...%n", o.drain());
-        drain = DrainBench.run(o, zk.connectString());
+        drain = DrainBench.run(o, zk.connectString(), out);
       }
     }
     if (o.scaleTablets() > 0) {

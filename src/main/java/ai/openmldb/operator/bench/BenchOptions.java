@@ -24,7 +24,13 @@ import java.util.Locale;
  * @param maxConcurrentLeaderMoves the operator's bound on concurrent leader moves
  * @param stepPollMs how soon the operator looks again in the middle of a roll step (its
  *     {@code step-poll-interval}, 2 s by default on real clusters; scaled like the other delays)
- * @param drain leaders drained from one tablet in the drain measurement; 0 skips it
+ * @param drain leaders drained from one tablet by the operator in the drain measurement; 0 skips
+ *     the drain measurement
+ * @param drainSerial leaders drained by the serial script polling every {@code toolPollMs}
+ *     (-1: as many as {@code drain}; 0: not run); its per-leader cost is extrapolated to {@code
+ *     drain} when smaller
+ * @param drainTool leaders drained serially with the real tool's pacing (0: not run; the
+ *     speed-up over the tool is then an estimate); extrapolated per leader like drainSerial
  * @param scaleTablets tablets of the scale check; 0 skips it
  * @param scalePartitions partitions of the scale check
  * @param summary JSON summary file, or null
@@ -47,6 +53,8 @@ public record BenchOptions(
     int maxConcurrentLeaderMoves,
     long stepPollMs,
     int drain,
+    int drainSerial,
+    int drainTool,
     int scaleTablets,
     int scalePartitions,
     Path summary,
@@ -73,15 +81,22 @@ public record BenchOptions(
         --pod-start-ms N         pod deletion to new process start (default 500)
         --op-ms N                time of one nameserver op (default 100)
         --replication-lag-ms N   leader to follower replication delay (default 20)
-        --tool-poll-ms N         serial tool: ShowOPStatus poll interval while waiting for an op
-                                 (default 50; the real tool sleeps 2000)
+        --tool-poll-ms N         serial way: ShowOPStatus poll interval while waiting for an op
+                                 (default 50, more eager than the real tool, which sleeps 2000:
+                                 that is the serial-tool way)
         --max-concurrent-moves N operator: concurrent leader moves (default 16)
         --step-poll-ms N         operator: step-poll-interval, how soon it looks again while a
                                  step waits (default 100; 2000 on real clusters)
       what to run:
-        --ways LIST              comma-separated subset of naive,serial,operator (default all)
-        --drain N                leaders drained off one tablet, serial vs concurrent
-                                 (default 200; 0 skips)
+        --ways LIST              comma-separated subset of naive,serial,serial-tool,operator
+                                 (default naive,serial,operator; serial-tool takes minutes)
+        --drain N                leaders drained off one tablet by the operator, against
+                                 serial scripts (default 100; 0 skips the drain)
+        --drain-serial N         leaders drained by the serial script polling every
+                                 --tool-poll-ms (default: as --drain; 0 skips); per-leader
+                                 cost extrapolated to --drain when smaller
+        --drain-tool N           leaders drained serially at the real tool's pace (2 s
+                                 WaitingOP sleep; default 0 = not run, estimate instead)
         --scale-tablets N        tablets of the one-pass scale check (default 100; 0 skips)
         --scale-partitions N     partitions of the scale check (default 10000)
       output:
@@ -91,8 +106,8 @@ public record BenchOptions(
       """;
 
   public static BenchOptions defaults() {
-    return new BenchOptions(false, List.of(Way.values()), 4, 2, 2, 8, 3, 500, 100, 20, 1000, 42,
-        50, 16, 100, 200, 100, 10_000, null, null);
+    return new BenchOptions(false, List.of(Way.NAIVE, Way.SERIAL, Way.OPERATOR), 4, 2, 2, 8, 3,
+        500, 100, 20, 1000, 42, 50, 16, 100, 100, -1, 0, 100, 10_000, null, null);
   }
 
   public static BenchOptions parse(String[] args) {
@@ -113,6 +128,8 @@ public record BenchOptions(
     int moves = o.maxConcurrentLeaderMoves;
     long stepPoll = o.stepPollMs;
     int drain = o.drain;
+    int drainSerial = o.drainSerial;
+    int drainTool = o.drainTool;
     int scaleTablets = o.scaleTablets;
     int scalePartitions = o.scalePartitions;
     Path summary = null;
@@ -151,6 +168,8 @@ public record BenchOptions(
         case "--max-concurrent-moves" -> moves = intAtLeast(name, value, 1);
         case "--step-poll-ms" -> stepPoll = intAtLeast(name, value, 1);
         case "--drain" -> drain = intAtLeast(name, value, 0);
+        case "--drain-serial" -> drainSerial = intAtLeast(name, value, 0);
+        case "--drain-tool" -> drainTool = intAtLeast(name, value, 0);
         case "--scale-tablets" -> scaleTablets = intAtLeast(name, value, 0);
         case "--scale-partitions" -> scalePartitions = intAtLeast(name, value, 1);
         case "--summary" -> summary = Path.of(value);
@@ -166,8 +185,8 @@ public record BenchOptions(
       throw new IllegalArgumentException("--scale-tablets must be 0 or at least 2");
     }
     return new BenchOptions(help, ways, tablets, nameservers, tables, partitions, replicas,
-        podStart, op, lag, rate, seed, poll, moves, stepPoll, drain, scaleTablets, scalePartitions, summary,
-        chart);
+        podStart, op, lag, rate, seed, poll, moves, stepPoll, drain, drainSerial, drainTool,
+        scaleTablets, scalePartitions, summary, chart);
   }
 
   private static List<Way> parseWays(String value) {
@@ -181,7 +200,8 @@ public record BenchOptions(
         }
       }
       if (w == null) {
-        throw new IllegalArgumentException("--ways: unknown way '" + s + "' (naive, serial, operator)");
+        throw new IllegalArgumentException(
+            "--ways: unknown way '" + s + "' (naive, serial, serial-tool, operator)");
       }
       if (!out.contains(w)) {
         out.add(w);
@@ -214,8 +234,13 @@ public record BenchOptions(
       int newReplicas) {
     return new BenchOptions(help, ways, newTablets, newNameservers, newTables, newPartitions,
         newReplicas, podStartMs, opMs, replicationLagMs, writeRate, seed, toolPollMs,
-        maxConcurrentLeaderMoves, stepPollMs, drain, scaleTablets, scalePartitions, summary,
-        chart);
+        maxConcurrentLeaderMoves, stepPollMs, drain, drainSerial, drainTool, scaleTablets,
+        scalePartitions, summary, chart);
+  }
+
+  /** Leaders the generous serial drain moves (0: not run). */
+  public int serialDrainLeaders() {
+    return drainSerial < 0 ? drain : drainSerial;
   }
 
   /** Partitions of the benchmarked cluster. */

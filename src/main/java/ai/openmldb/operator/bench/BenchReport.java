@@ -33,15 +33,15 @@ public record BenchReport(
             + "pod start %d ms, op %d ms, replication lag %d ms, %d writes/s%n%n",
         o.nameservers(), o.tablets(), o.tables(), o.partitions(), o.replicas(), o.podStartMs(),
         o.opMs(), o.replicationLagMs(), o.writeRate());
-    out.printf(Locale.ROOT, "%-9s %8s %11s %12s %7s %11s %6s %9s %8s %8s %9s %6s %8s%n",
+    out.printf(Locale.ROOT, "%-11s %8s %11s %12s %7s %11s %6s %9s %8s %8s %9s %6s %8s%n",
         "way", "wall s", "leaderless", "unavailable", "fenced", "lost/acked", "moves",
         "pod wait", "op wait", "busy s", "overhead", "wall/", "leaders");
-    out.printf(Locale.ROOT, "%-9s %8s %11s %12s %7s %11s %6s %9s %8s %8s %9s %6s %8s%n",
+    out.printf(Locale.ROOT, "%-11s %8s %11s %12s %7s %11s %6s %9s %8s %8s %9s %6s %8s%n",
         "", "", "partition-s", "partition-s", "p-s", "", "", "s", "s", "", "s", "busy",
         "restored");
     for (WayResult r : byWay.values()) {
       out.printf(Locale.ROOT,
-          "%-9s %8.2f %11.2f %12.2f %7.2f %11s %6d %9.2f %8.2f %8.2f %9.2f %6.3f %8s%n",
+          "%-11s %8.2f %11.2f %12.2f %7.2f %11s %6d %9.2f %8.2f %8.2f %9.2f %6.3f %8s%n",
           r.way().id(), r.wallSeconds(), r.leaderlessPartitionSeconds(),
           r.writeUnavailablePartitionSeconds(), r.fencedPartitionSeconds(),
           r.lostWrites() + "/" + r.acknowledgedWrites(), r.leaderMoves(), r.podWaitSeconds(),
@@ -55,7 +55,7 @@ public record BenchReport(
       }
     }
     WayResult op = byWay.get(Way.OPERATOR);
-    for (Way base : List.of(Way.NAIVE, Way.SERIAL)) {
+    for (Way base : List.of(Way.NAIVE, Way.SERIAL, Way.SERIAL_TOOL)) {
       WayResult b = byWay.get(base);
       if (op != null && b != null) {
         out.printf(Locale.ROOT,
@@ -135,7 +135,7 @@ public record BenchReport(
     }
     ObjectNode ratios = root.putObject("ratios");
     WayResult op = byWay.get(Way.OPERATOR);
-    for (Way base : List.of(Way.NAIVE, Way.SERIAL)) {
+    for (Way base : List.of(Way.NAIVE, Way.SERIAL, Way.SERIAL_TOOL)) {
       WayResult b = byWay.get(base);
       if (op == null || b == null) {
         continue;
@@ -172,7 +172,12 @@ public record BenchReport(
     return Math.round(v * 1000) / 1000.0;
   }
 
+  /** {@code serial-tool} -> {@code SerialTool}. */
   private static String capitalize(String s) {
-    return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    StringBuilder out = new StringBuilder();
+    for (String part : s.split("-")) {
+      out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+    }
+    return out.toString();
   }
 }

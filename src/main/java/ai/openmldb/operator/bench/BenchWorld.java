@@ -124,16 +124,17 @@ final class BenchWorld {
     }
   }
 
-  static WayResult serial(BenchOptions o, String zkConnect) throws Exception {
-    try (DirectCluster c = DirectCluster.launch(o, zkConnect, "/bench-serial");
+  static WayResult serial(BenchOptions o, String zkConnect, Way way, SerialRoll.Pacing pacing)
+      throws Exception {
+    try (DirectCluster c = DirectCluster.launch(o, zkConnect, "/bench-" + way.id());
         OpenMLDBConnections connections =
             new OpenMLDBConnections(Duration.ofSeconds(10), Duration.ofSeconds(10), null)) {
       createTables(c.cluster(), o);
       ClusterConnection conn = connections.connect(zkConnect, c.root());
       ClusterProbe.await("client connected", Duration.ofSeconds(30),
           () -> conn.connected() && conn.view().nameserverLeader().isPresent());
-      SerialRoll roll = new SerialRoll(c, conn, o);
-      return measure(Way.SERIAL, o, c.cluster(), c.runtime(), c.podNames(), () -> roll.run(TO),
+      SerialRoll roll = new SerialRoll(c, conn, o, pacing);
+      return measure(way, o, c.cluster(), c.runtime(), c.podNames(), () -> roll.run(TO),
           () -> c.allOn(TO));
     }
   }

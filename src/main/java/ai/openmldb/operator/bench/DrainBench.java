@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Draining N leaders off one tablet, under the same write load, op latency and replication lag:
  * serially as the official tool's pre-upgrade does (ChangeLeader auto, wait, RecoverTable, wait,
- * per partition), and concurrently as the operator does (fenced waves of at most
- * {@code --max-concurrent-moves}). Both are timed the same way, from the outside: from the
+ * per partition; paced like a more eager script, and like the real tool), and concurrently as the
+ * operator does (at most {@code --max-concurrent-moves} fenced at once, the next fenced while
+ * the queued leader changes run). Both are timed the same way, from the outside: from the
  * moment the first of the tablet's leaders stops serving until every one of them is served by
  * another tablet. The cluster: 1 nameserver, 2 tablets, one table of 2N partitions with 2
  * replicas, so tablet 0 leads N.
@@ -27,28 +28,24 @@ import java.util.concurrent.TimeUnit;
 final class DrainBench {
   private DrainBench() {}
 
-  static DrainResult run(BenchOptions o, String zk) throws Exception {
+  static DrainResult run(BenchOptions o, String zk, java.io.PrintStream out) throws Exception {
     int n = o.drain();
     BenchOptions shape = o.withShape(1, 2, 1, 2 * n, 2);
     String ep = DirectCluster.endpoint(Component.TABLET, 0);
-    double serial;
-    try (DirectCluster c = DirectCluster.launch(shape, zk, "/drain-serial");
-        OpenMLDBConnections connections =
-            new OpenMLDBConnections(Duration.ofSeconds(10), Duration.ofSeconds(30), null)) {
-      BenchWorld.createTables(c.cluster(), shape);
-      ClusterConnection conn = connections.connect(zk, c.root());
-      ClusterProbe.await("client connected", Duration.ofSeconds(30),
-          () -> conn.connected() && conn.view().nameserverLeader().isPresent());
-      conn.nameserver().setAutoFailover(false);
-      WriteLoadGenerator load = new WriteLoadGenerator(c.cluster(), o.writeRate()).start();
-      try (DrainWatch watch = new DrainWatch(c.cluster(), ep).start()) {
-        new SerialRoll(c, conn, shape).preUpgrade(ep);
-        ClusterProbe.await("serial drain", BenchWorld.LIMIT, watch::done);
-        serial = watch.seconds();
-      } finally {
-        load.stop();
-      }
+    int serialN = o.serialDrainLeaders();
+    double serial = 0;
+    if (serialN > 0) {
+      out.printf(java.util.Locale.ROOT, "  serial script (poll %d ms): %d leaders ...%n",
+          o.toolPollMs(), serialN);
+      serial = serial(o, zk, serialN, "/drain-serial", SerialRoll.Pacing.generous(o));
     }
+    double tool = 0;
+    if (o.drainTool() > 0) {
+      out.printf(java.util.Locale.ROOT, "  serial at the tool's pace: %d leaders ...%n",
+          o.drainTool());
+      tool = serial(o, zk, o.drainTool(), "/drain-tool", SerialRoll.Pacing.TOOL);
+    }
+    out.printf(java.util.Locale.ROOT, "  operator: %d leaders ...%n", n);
     double concurrent = OperatorWay.withOperator(shape, zk, "/drain-operator",
         (client, sim, cluster) -> {
           BenchWorld.createTables(cluster, shape);
@@ -61,8 +58,32 @@ final class DrainBench {
             load.stop();
           }
         });
-    return new DrainResult(n, o.opMs(), o.toolPollMs(), o.maxConcurrentLeaderMoves(), serial,
-        concurrent);
+    return new DrainResult(n, o.opMs(), o.toolPollMs(), o.maxConcurrentLeaderMoves(),
+        concurrent, serialN, serial, o.drainTool(), tool);
+  }
+
+  /** The tool's pre-upgrade of tablet 0 leading {@code n} partitions, timed from the outside. */
+  private static double serial(BenchOptions o, String zk, int n, String root,
+      SerialRoll.Pacing pacing) throws Exception {
+    BenchOptions shape = o.withShape(1, 2, 1, 2 * n, 2);
+    String ep = DirectCluster.endpoint(Component.TABLET, 0);
+    try (DirectCluster c = DirectCluster.launch(shape, zk, root);
+        OpenMLDBConnections connections =
+            new OpenMLDBConnections(Duration.ofSeconds(10), Duration.ofSeconds(30), null)) {
+      BenchWorld.createTables(c.cluster(), shape);
+      ClusterConnection conn = connections.connect(zk, c.root());
+      ClusterProbe.await("client connected", Duration.ofSeconds(30),
+          () -> conn.connected() && conn.view().nameserverLeader().isPresent());
+      conn.nameserver().setAutoFailover(false);
+      WriteLoadGenerator load = new WriteLoadGenerator(c.cluster(), o.writeRate()).start();
+      try (DrainWatch watch = new DrainWatch(c.cluster(), ep).start()) {
+        new SerialRoll(c, conn, shape, pacing).preUpgrade(ep);
+        ClusterProbe.await("serial drain", BenchWorld.LIMIT, watch::done);
+        return watch.seconds();
+      } finally {
+        load.stop();
+      }
+    }
   }
 
   /** Times the drain of one tablet's leaders from the outside. */

@@ -30,21 +30,41 @@ import java.util.Set;
  *                 RecoverTable(old leader), wait
  * </pre>
  *
- * Each wait polls {@code ShowOPStatus} for the partition's last op every {@code --tool-poll-ms}
- * (the tool's {@code WaitingOP} sleeps 2 s), one op at a time: the cost the operator removes.
+ * Each wait polls {@code ShowOPStatus} for the partition's last op, one op at a time: the cost
+ * the operator removes. Two {@link Pacing}s: the tool's own (its {@code WaitingOP} polls at
+ * once, then sleeps 2 s while the op is unfinished) and a more generous script polling every
+ * {@code --tool-poll-ms}. Both call the RPCs directly: the tool's cost of starting the {@code
+ * openmldb} CLI process for every command is not charged.
  */
 final class SerialRoll {
   private final DirectCluster cluster;
   private final NameserverClient ns;
   private final ClusterConnection connection;
   private final BenchOptions options;
+  private final Pacing pacing;
   private final Duration limit = Duration.ofMinutes(10);
 
-  SerialRoll(DirectCluster cluster, ClusterConnection connection, BenchOptions options) {
+  /**
+   * How the script waits. {@code waitPollMs}: the sleep between two ShowOPStatus polls while an
+   * op is unfinished; {@code recoverSettleMs}: recoverdata's sleep before its first poll.
+   */
+  record Pacing(long waitPollMs, long recoverSettleMs) {
+    /** The real tool: {@code WaitingOP} and {@code GetOpStatus} sleep 2 s, RecoverTable 1 s. */
+    static final Pacing TOOL = new Pacing(2000, 1000);
+
+    /** A script more eager than the tool: polls every {@code --tool-poll-ms}, no settle sleep. */
+    static Pacing generous(BenchOptions o) {
+      return new Pacing(o.toolPollMs(), 0);
+    }
+  }
+
+  SerialRoll(DirectCluster cluster, ClusterConnection connection, BenchOptions options,
+      Pacing pacing) {
     this.cluster = cluster;
     this.connection = connection;
     this.ns = connection.nameserver();
     this.options = options;
+    this.pacing = pacing;
   }
 
   /** A partition the tool moved off a tablet (a line of its {@code .stat} file). */
@@ -155,6 +175,9 @@ final class SerialRoll {
           ns.recoverTable(t.db(), t.name(), p.pid(), r.endpoint());
         }
       }
+      if (pacing.recoverSettleMs() > 0) {
+        Thread.sleep(pacing.recoverSettleMs()); // the tool's RecoverTable: time.sleep(1)
+      }
       waitNoOpRunning();
     }
   }
@@ -222,7 +245,7 @@ final class SerialRoll {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("op of " + db + "." + table + "/" + pid + " still running");
       }
-      Thread.sleep(options.toolPollMs());
+      Thread.sleep(pacing.waitPollMs());
     }
   }
 
@@ -233,7 +256,7 @@ final class SerialRoll {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("ops still running");
       }
-      Thread.sleep(options.toolPollMs());
+      Thread.sleep(pacing.waitPollMs());
     }
   }
 }

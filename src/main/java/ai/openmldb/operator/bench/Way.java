@@ -6,6 +6,12 @@ public enum Way {
   NAIVE("naive"),
   /** The official tool run as a script: one leader at a time, waiting for each op. */
   SERIAL("serial"),
+  /**
+   * The same procedure paced as the real tool is: its {@code WaitingOP} sleeps 2 s whenever the op
+   * is still kInited/kDoing, and recoverdata sleeps 1 s before its first wait per table
+   * ({@code tools/tool.py}, {@code tools/openmldb_ops.py}). Not run by default (minutes).
+   */
+  SERIAL_TOOL("serial-tool"),
   /** This operator, the real reconciler against the simulated Kubernetes API. */
   OPERATOR("operator");
 

@@ -29,6 +29,19 @@ class BenchOptionsTest {
   }
 
   @Test
+  void serialDrainsDefaultToTheOperatorsSizeAndTheToolWayIsOptIn() {
+    BenchOptions d = BenchOptions.parse(new String[] {"--drain", "300"});
+    assertThat(d.serialDrainLeaders()).isEqualTo(300);
+    assertThat(d.drainTool()).isZero();
+    assertThat(d.ways()).doesNotContain(Way.SERIAL_TOOL);
+    BenchOptions o = BenchOptions.parse(new String[] {"--drain", "10000", "--drain-serial", "200",
+        "--drain-tool", "5", "--ways", "serial-tool,operator"});
+    assertThat(o.serialDrainLeaders()).isEqualTo(200);
+    assertThat(o.drainTool()).isEqualTo(5);
+    assertThat(o.ways()).containsExactly(Way.SERIAL_TOOL, Way.OPERATOR);
+  }
+
+  @Test
   void rejectsBadInputNamingTheOption() {
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--tablets", "x"}))
         .hasMessageContaining("--tablets");
