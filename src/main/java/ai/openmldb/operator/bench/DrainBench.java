@@ -10,6 +10,7 @@ import ai.openmldb.operator.sandbox.SimulatedCluster.SimTableInfo;
 import ai.openmldb.operator.sandbox.WriteLoadGenerator;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,11 +47,13 @@ final class DrainBench {
       tool = serial(o, zk, o.drainTool(), "/drain-tool", SerialRoll.Pacing.TOOL);
     }
     out.printf(java.util.Locale.ROOT, "  operator: %d leaders ...%n", n);
+    int[] busiestQueue = new int[1];
     double concurrent = OperatorWay.withOperator(shape, zk, "/drain-operator",
         (client, sim, cluster) -> {
           BenchWorld.createTables(cluster, shape);
           WriteLoadGenerator load = new WriteLoadGenerator(cluster, o.writeRate()).start();
           try (DrainWatch watch = new DrainWatch(cluster, ep).start()) {
+            busiestQueue[0] = watch.opsInBusiestQueue();
             OperatorWay.bump(client);
             ClusterProbe.await("operator drain", BenchWorld.LIMIT, watch::done);
             return watch.seconds();
@@ -59,7 +62,7 @@ final class DrainBench {
           }
         });
     return new DrainResult(n, o.opMs(), o.toolPollMs(), o.maxConcurrentLeaderMoves(),
-        concurrent, serialN, serial, o.drainTool(), tool);
+        busiestQueue[0], concurrent, serialN, serial, o.drainTool(), tool);
   }
 
   /** The tool's pre-upgrade of tablet 0 leading {@code n} partitions, timed from the outside. */
@@ -97,6 +100,8 @@ final class DrainBench {
       return t;
     });
     private volatile long startNanos;
+    private int ticks;
+    private static final boolean TRACE = Boolean.getBoolean("openmldb.bench.trace");
     private volatile long endNanos;
 
     DrainWatch(SimulatedCluster cluster, String ep) {
@@ -133,12 +138,27 @@ final class DrainBench {
           }
         }
       }
+      if (TRACE && ++ticks % 20 == 0) { // every 100 ms: is the op queue kept busy?
+        System.err.printf(Locale.ROOT, "drain: %d ops pending, %d served here, %d moved%n",
+            cluster.pendingOps(), servedHere, moved);
+      }
       if (startNanos == 0 && servedHere < led.size()) {
         startNanos = now;
       }
       if (startNanos != 0 && endNanos == 0 && moved == led.size()) {
         endNanos = now;
       }
+    }
+
+    /**
+     * Leader changes in the busier of the nameserver's two FIFO op queues (pid % 2): the drain
+     * cannot end before that queue ran them all, one op after another.
+     */
+    int opsInBusiestQueue() {
+      int even = (int) led.stream()
+          .filter(k -> Integer.parseInt(k.substring(k.lastIndexOf('/') + 1)) % 2 == 0)
+          .count();
+      return Math.max(even, led.size() - even);
     }
 
     boolean done() {

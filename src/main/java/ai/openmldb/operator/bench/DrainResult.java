@@ -13,7 +13,7 @@ import java.util.Locale;
  * run. Without a tool run, the tool's time is an estimate: two waits of at least 2 s per leader.
  */
 public record DrainResult(int leaders, long opMs, long toolPollMs, int maxConcurrentMoves,
-    double concurrentSeconds, int serialLeaders, double serialSeconds, int toolLeaders,
+    int opsInBusiestQueue, double concurrentSeconds, int serialLeaders, double serialSeconds, int toolLeaders,
     double toolSeconds) {
 
   static final double TOOL_SLEEP_SECONDS = SerialRoll.Pacing.TOOL.waitPollMs() / 1000.0;
@@ -43,16 +43,22 @@ public record DrainResult(int leaders, long opMs, long toolPollMs, int maxConcur
     return concurrentSeconds <= 0 ? 0 : toolSecondsAtN() / concurrentSeconds;
   }
 
-  /** The op-queue bound: ops run in 2 FIFO queues, so N leader changes take at least N/2 ops. */
+  /**
+   * The op-queue bound: ops run one at a time in each of 2 FIFO queues (pid % 2), so the drain
+   * takes at least (leader changes in the busier queue) x op: N/2 x op when the tablet's leaders
+   * are spread evenly over both, N x op when they share one (round-robin placement over an even
+   * number of tablets puts every leader of a tablet on pids of one parity).
+   */
   double queueBoundSeconds() {
-    return leaders / 2.0 * opMs / 1000.0;
+    return opsInBusiestQueue * opMs / 1000.0;
   }
 
   void print(PrintStream out) {
     out.printf(Locale.ROOT, "drain %d leaders off one tablet (op %d ms):%n", leaders, opMs);
     out.printf(Locale.ROOT, "  operator (<= %d fenced at once)   %9.2f s  %8.1f ms/leader"
-            + "  (op-queue bound N/2 x op = %.2f s)%n", maxConcurrentMoves, concurrentSeconds,
-        concurrentSeconds * 1000 / leaders, queueBoundSeconds());
+            + "  (op-queue bound %d ops in the busier queue x op = %.2f s)%n", maxConcurrentMoves,
+        concurrentSeconds, concurrentSeconds * 1000 / leaders, opsInBusiestQueue,
+        queueBoundSeconds());
     if (serialLeaders > 0) {
       out.printf(Locale.ROOT, "  serial script, poll %4d ms      %9.2f s  %8.1f ms/leader"
               + "  %s: %.1fx slower than the operator%n", toolPollMs, serialSecondsAtN(),
@@ -76,6 +82,7 @@ public record DrainResult(int leaders, long opMs, long toolPollMs, int maxConcur
     n.put("leaders", leaders).put("opMs", opMs).put("toolPollMs", toolPollMs)
         .put("maxConcurrentLeaderMoves", maxConcurrentMoves)
         .put("concurrentSeconds", BenchReport.round(concurrentSeconds))
+        .put("opsInBusiestQueue", opsInBusiestQueue)
         .put("queueBoundSeconds", BenchReport.round(queueBoundSeconds()))
         .put("serialLeadersMeasured", serialLeaders)
         .put("serialSecondsMeasured", BenchReport.round(serialSeconds))
