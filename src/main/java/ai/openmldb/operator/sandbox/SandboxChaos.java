@@ -25,6 +25,7 @@ final class SandboxChaos {
   private boolean nameserverFailedOver;
   private boolean opFailed;
   private boolean nameserverOutage;
+  private java.time.Duration normalReplicationLag;
   private volatile boolean rollBackStarted;
   private List<Long> expiredSessions = List.of();
   private int sessionsRenewed;
@@ -41,9 +42,22 @@ final class SandboxChaos {
 
   /** Faults armed before the version changes. */
   void beforeRoll() {
+    if (options.chaosReplicationLagMs() > 0) {
+      normalReplicationLag = cluster.replicationLag();
+      cluster.setReplicationLag(java.time.Duration.ofMillis(options.chaosReplicationLagMs()));
+      fault("followers receive every entry " + options.chaosReplicationLagMs()
+          + " ms late during the roll");
+    }
     if (options.chaosStuckPod() != null) {
       world.statefulSets().addNeverReady(new NeverReadyRule(options.chaosStuckPod(), options.to()));
       fault("pod " + options.chaosStuckPod() + " never becomes ready on " + options.to());
+    }
+  }
+
+  /** The roll is over: faults that last the whole roll end. */
+  void afterRoll() {
+    if (normalReplicationLag != null) {
+      cluster.setReplicationLag(normalReplicationLag);
     }
   }
 

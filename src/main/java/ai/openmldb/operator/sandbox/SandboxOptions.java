@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  * @param kubeconfig where the kubeconfig is written; null for a temporary file
  * @param chaosStuckPod pod that never becomes ready once it runs {@code to}; null for none
  * @param chaosNameserverOutageSeconds how long every nameserver refuses connections; 0 for never
+ * @param chaosReplicationLagMs how late followers receive each entry during the roll; 0 for the
+ *     simulator's default
  * @param stepTimeoutSeconds the roll's step timeouts ({@code spec.upgrade.*TimeoutSeconds}); 0
  *     keeps the CRD's defaults
  */
@@ -48,6 +50,7 @@ public record SandboxOptions(
     String chaosStuckPod,
     boolean chaosFailedOp,
     int chaosNameserverOutageSeconds,
+    int chaosReplicationLagMs,
     int stepTimeoutSeconds) {
 
   public static final String USAGE = """
@@ -93,8 +96,10 @@ public record SandboxOptions(
         --chaos-failed-op             the next nameserver op of the roll ends in kFailed
         --chaos-nameserver-outage S   every nameserver refuses connections for S seconds from
                                       the first tablet's restart (its leaders moved off; with a
-                                      shorter
-                                      --step-timeout-seconds the roll halts, then resumes)
+                                      shorter --step-timeout-seconds the roll halts, then
+                                      resumes by itself)
+        --chaos-replication-lag MS    followers receive every entry MS ms late during the roll (a
+                                      leader moves only to a follower that has caught up)
         -h, --help               this text
       """;
 
@@ -113,7 +118,7 @@ public record SandboxOptions(
 
   public static SandboxOptions defaults() {
     return new SandboxOptions(false, false, 3, 2, 4, 3, "0.9.2", "0.9.3", 200, 42, null, 300, 200,
-        "openmldb", 0, null, 0, false, false, false, false, null, false, 0, 0);
+        "openmldb", 0, null, 0, false, false, false, false, null, false, 0, 0, 0);
   }
 
   /** Parses {@code --name value} and {@code --name=value} forms. */
@@ -159,6 +164,8 @@ public record SandboxOptions(
         case "--chaos-failed-op" -> b.chaosFailedOp = true;
         case "--chaos-nameserver-outage" ->
             b.chaosNameserverOutageSeconds = intValue(option, rest, 1, 3600);
+        case "--chaos-replication-lag" ->
+            b.chaosReplicationLagMs = intValue(option, rest, 1, 600_000);
         case "--step-timeout-seconds" -> b.stepTimeoutSeconds = intValue(option, rest, 1, 604800);
         default -> throw new UsageException(option.startsWith("-")
             ? "unknown option " + option : "unexpected argument '" + option + "'");
@@ -216,7 +223,8 @@ public record SandboxOptions(
   public boolean chaos() {
     return chaosOperatorRestarts > 0 || chaosRestartAtSteps || chaosZkMemberLoss || chaosZkSessionExpiry
         || chaosNameserverFailover
-        || chaosStuckPod != null || chaosFailedOp || chaosNameserverOutageSeconds > 0;
+        || chaosStuckPod != null || chaosFailedOp || chaosNameserverOutageSeconds > 0
+        || chaosReplicationLagMs > 0;
   }
 
   /** The chaos options given, as on the command line (for the summary). */
@@ -246,6 +254,9 @@ public record SandboxOptions(
     if (chaosNameserverOutageSeconds > 0) {
       list.add("--chaos-nameserver-outage " + chaosNameserverOutageSeconds);
     }
+    if (chaosReplicationLagMs > 0) {
+      list.add("--chaos-replication-lag " + chaosReplicationLagMs);
+    }
     return list;
   }
 
@@ -274,6 +285,7 @@ public record SandboxOptions(
     String chaosStuckPod;
     boolean chaosFailedOp;
     int chaosNameserverOutageSeconds;
+    int chaosReplicationLagMs;
     int stepTimeoutSeconds;
 
     Builder(SandboxOptions o) {
@@ -301,6 +313,7 @@ public record SandboxOptions(
       chaosStuckPod = o.chaosStuckPod;
       chaosFailedOp = o.chaosFailedOp;
       chaosNameserverOutageSeconds = o.chaosNameserverOutageSeconds;
+      chaosReplicationLagMs = o.chaosReplicationLagMs;
       stepTimeoutSeconds = o.stepTimeoutSeconds;
     }
 
@@ -309,7 +322,7 @@ public record SandboxOptions(
           writeRate, seed, summary, podStartMs, opMs, namespace, port, kubeconfig,
           chaosOperatorRestarts, chaosRestartAtSteps, chaosZkMemberLoss, chaosZkSessionExpiry,
           chaosNameserverFailover, chaosStuckPod, chaosFailedOp, chaosNameserverOutageSeconds,
-          stepTimeoutSeconds);
+          chaosReplicationLagMs, stepTimeoutSeconds);
     }
   }
 }

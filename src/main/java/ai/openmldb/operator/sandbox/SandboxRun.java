@@ -57,6 +57,7 @@ final class SandboxRun {
   private String name;
   private String rootPath;
   private SimulatedCluster cluster;
+  private int promotionsBeforeRoll;
 
   SandboxRun(SandboxOptions options, SandboxPrinter printer, SandboxWorld world) {
     this.options = options;
@@ -111,6 +112,7 @@ final class SandboxRun {
         .onStep(chaos::onStepStarted).start()) {
       printer.phase("rolling " + name + " from " + options.from() + " to " + options.to());
       chaos.beforeRoll();
+      promotionsBeforeRoll = cluster.promotions().size();
       recorder.startRecording();
       double rollStart = printer.elapsedSeconds();
       setVersion(options.to());
@@ -118,6 +120,7 @@ final class SandboxRun {
 
       RollOutcome outcome = followRoll(recorder, chaos, expectedPods);
       recorder.finish();
+      chaos.afterRoll();
       double wall = printer.elapsedSeconds() - rollStart;
       // let the last writes replicate before counting what is present
       Thread.sleep(300);
@@ -239,6 +242,10 @@ final class SandboxRun {
     }
     int failedOps = (int) cluster.opSummaries().stream().filter(s -> s.endsWith(" kFailed"))
         .count();
+    List<SimulatedCluster.Promotion> changes = cluster.promotions().stream()
+        .skip(promotionsBeforeRoll)
+        .filter(p -> !WriteLoadGenerator.INTERNAL_DBS.contains(p.db()))
+        .toList();
     return new SandboxSummary(
         outcome.completed(), options.from(), options.to(), outcome.rolledBack(),
         expectedPods, upgraded, upgraded == expectedPods && pods.size() == expectedPods,
@@ -249,7 +256,9 @@ final class SandboxRun {
         report == null ? 0 : round(report.writeUnavailablePartitionSeconds()),
         report == null ? 0 : round(report.leaderlessPartitionSeconds()),
         round(wall), recorder.steps(), chaos.operatorRestarts(), chaos.faults().size(),
-        chaos.faults(), outcome.userRetries(), recorder.degradedConditions(),
+        chaos.faults(), outcome.userRetries(), changes.size(),
+        (int) changes.stream().filter(SimulatedCluster.Promotion::lostEntries).count(),
+        recorder.degradedConditions(),
         report == null ? List.of() : report.lostWrites());
   }
 

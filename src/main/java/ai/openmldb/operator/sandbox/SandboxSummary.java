@@ -20,6 +20,9 @@ import java.util.List;
  * @param wallSeconds from the version bump to the end of the roll
  * @param faults what the chaos options did, in order
  * @param userRetries halts the sandbox resumed (as a user would) with the retry annotation
+ * @param leaderChanges leader changes the nameserver carried out during the roll (user tables)
+ * @param leaderChangesBehind of those, changes to a replica whose offset was below the replaced
+ *     leader's at that moment (each would lose the entries in between)
  * @param degradedConditions every distinct {@code Degraded=True} condition the roll showed, as
  *     {@code reason: message}
  */
@@ -28,7 +31,8 @@ import java.util.List;
     "leaderPlacementRestored", "temporaryReplicasLeft", "failedOps", "acknowledgedWrites",
     "lostWrites", "refusedWrites", "writeUnavailablePartitionSeconds",
     "leaderlessPartitionSeconds", "wallSeconds", "steps", "operatorRestarts", "faultsInjected",
-    "faults", "userRetries", "degradedConditions", "lostWriteIds"})
+    "faults", "userRetries", "leaderChanges", "leaderChangesBehind", "degradedConditions",
+    "lostWriteIds"})
 public record SandboxSummary(
     boolean completed,
     String fromVersion,
@@ -53,6 +57,8 @@ public record SandboxSummary(
     int faultsInjected,
     List<String> faults,
     int userRetries,
+    int leaderChanges,
+    int leaderChangesBehind,
     List<String> degradedConditions,
     List<String> lostWriteIds) {
 
@@ -98,6 +104,8 @@ public record SandboxSummary(
     rows.add(List.of("leaderless partition-seconds",
         String.format("%.3f", leaderlessPartitionSeconds)));
     rows.add(List.of("wall seconds", String.format("%.2f", wallSeconds)));
+    rows.add(List.of("leader changes (to a replica behind)",
+        leaderChanges + " (" + leaderChangesBehind + ")"));
     rows.add(List.of("operator restarts", Integer.toString(operatorRestarts)));
     rows.add(List.of("faults injected", faultsInjected + (faults.isEmpty() ? ""
         : " (" + String.join("; ", faults) + ")")));

@@ -116,6 +116,10 @@ public final class SimulatedCluster {
     opLatency = d;
   }
 
+  public synchronized Duration replicationLag() {
+    return replicationLag;
+  }
+
   /** How long an entry the leader acknowledged takes to reach its followers. */
   public synchronized void setReplicationLag(Duration d) {
     replicationLag = d;

@@ -215,6 +215,21 @@ class FaultSuiteTest {
   }
 
   @Test
+  void laggingFollowersGetTheLeaderOnlyOnceCaughtUp() throws IOException {
+    List<String> args = small(2, 2, 2);
+    args.addAll(List.of("--chaos-replication-lag", "800"));
+    Run r = sandbox("replication-lag", args);
+
+    assertCleanCompletion(r);
+    JsonNode s = r.summary();
+    // every leader moved off and back (2 partitions) went to a replica holding every entry
+    assertThat(s.path("leaderChanges").asInt()).as(r.describe()).isGreaterThanOrEqualTo(4);
+    assertThat(s.path("leaderChangesBehind").asInt()).as(r.describe()).isZero();
+    assertThat(s.path("failedOps").asInt()).as(r.describe()).isZero();
+    assertThat(s.path("userRetries").asInt()).as("no halt").isZero();
+  }
+
+  @Test
   void failedOpHaltsWithARemedyAndResumesAfterTheAcknowledgement() throws IOException {
     List<String> args = small(2, 2, 2);
     args.add("--chaos-failed-op");

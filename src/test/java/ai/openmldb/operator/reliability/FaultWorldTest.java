@@ -25,10 +25,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Faults the sandbox has no chaos option for, in the RollingUpgradeTest-style world (real
- * operator, Fabric8 mock API in CRUD mode, StatefulSet simulator, real ZooKeeper, simulated
- * OpenMLDB) under continuous writes: a follower that lags behind its leader, and nameservers that
- * are unreachable for a while in the middle of the roll.
+ * Two faults in the RollingUpgradeTest-style world (real operator, Fabric8 mock API in CRUD mode,
+ * StatefulSet simulator, real ZooKeeper, simulated OpenMLDB) under continuous writes, watched from
+ * closer than the sandbox's summary: a follower that lags behind its leader (the operator's Wait
+ * and the nameserver's promotion log), and nameservers that are unreachable for a while in the
+ * middle of the roll, within the step's budget (waited out, no halt).
  */
 @EnableKubernetesMockClient(crud = true)
 class FaultWorldTest {

@@ -28,15 +28,15 @@ class SandboxOptionsTest {
         "--chaos-operator-restarts", "2", "--chaos-restart-at-steps", "--chaos-zk-member-loss",
         "--chaos-zk-session-expiry", "--chaos-nameserver-failover", "--chaos-stuck-pod",
         "openmldb-tablet-1", "--chaos-failed-op", "--chaos-nameserver-outage", "6",
-        "--step-timeout-seconds", "2");
+        "--chaos-replication-lag", "800", "--step-timeout-seconds", "2");
     assertThat(o).isEqualTo(new SandboxOptions(false, true, 5, 3, 16, 2, "0.8.4", "0.9.0-rc1",
         50, -7, Path.of("out/s.json"), 10, 20, "ns1", 18080, Path.of("kc"), 2, true, true, true,
-        true, "openmldb-tablet-1", true, 6, 2));
+        true, "openmldb-tablet-1", true, 6, 800, 2));
     assertThat(o.chaosOptions()).containsExactly("--chaos-operator-restarts 2",
         "--chaos-restart-at-steps",
         "--chaos-zk-member-loss", "--chaos-zk-session-expiry", "--chaos-nameserver-failover",
         "--chaos-stuck-pod openmldb-tablet-1", "--chaos-failed-op",
-        "--chaos-nameserver-outage 6");
+        "--chaos-nameserver-outage 6", "--chaos-replication-lag 800");
     assertThat(SandboxOptions.parse("-h").help()).isTrue();
     assertThat(SandboxOptions.parse("--help").help()).isTrue();
   }
@@ -71,7 +71,7 @@ class SandboxOptionsTest {
         "--from", "--to", "--write-rate", "--seed", "--summary", "--pod-start-ms", "--op-ms",
         "--namespace", "--port", "--kubeconfig", "--chaos-operator-restarts",
         "--chaos-restart-at-steps", "--chaos-zk-session-expiry", "--chaos-nameserver-outage",
-        "--step-timeout-seconds",
+        "--chaos-replication-lag", "--step-timeout-seconds",
         "--chaos-zk-member-loss", "--chaos-nameserver-failover", "--chaos-stuck-pod",
         "--chaos-failed-op", "--help"}) {
       assertThat(SandboxOptions.USAGE).contains(option);
