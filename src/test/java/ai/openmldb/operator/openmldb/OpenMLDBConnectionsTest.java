@@ -9,6 +9,9 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
 import org.junit.jupiter.api.Test;
 
 class OpenMLDBConnectionsTest {
@@ -71,6 +74,51 @@ class OpenMLDBConnectionsTest {
       assertThat(a2.ledger("ns", "demo").entries("t0")).hasSize(1);
       connections.disconnect(zk.connectString(), "/b");
       await().until(() -> b.state() == ClusterConnection.State.CLOSED);
+    }
+  }
+
+  /**
+   * A ZooKeeper session expiry (a long pause, a partition longer than the session timeout): the
+   * connection reports it, goes on with a new session, and its view follows changes made after
+   * it (the caches' watches were set again on the new session), its ledger still reads and writes.
+   */
+  @Test
+  void aSessionExpiryIsReportedAndTheViewAndLedgerGoOnWithANewSession() throws Exception {
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start();
+        OpenMLDBConnections connections =
+            new OpenMLDBConnections(Duration.ofSeconds(5), Duration.ofSeconds(1), null);
+        CuratorFramework other = CuratorFrameworkFactory.newClient(zk.connectString(),
+            new RetryOneTime(100))) {
+      other.start();
+      other.create().creatingParentsIfNeeded().forPath("/c/nodes/tablet-a", "tablet-a".getBytes());
+      other.create().creatingParentsIfNeeded()
+          .forPath("/c/leader/lock_request0000000001", "ns-0".getBytes());
+      other.create().creatingParentsIfNeeded().forPath("/c/map/names");
+      ClusterConnection c = connections.connect(zk.connectString(), "/c");
+      await().atMost(Duration.ofSeconds(10)).until(c::connected);
+      assertThat(c.view().liveTablets()).containsExactly("tablet-a");
+      c.ledger("ns", "demo").recordOriginalAutoFailover(true);
+      long before = c.curator().getZookeeperClient().getZooKeeper().getSessionId();
+      List<String> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+      c.curator().getConnectionStateListenable().addListener((cf, st) -> states.add(st.name()));
+
+      c.curator().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> states.contains("LOST"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> c.connected()
+          && c.curator().getZookeeperClient().getZooKeeper().getSessionId() != before);
+      // changes after the expiry reach the view: its watches live on the new session
+      other.create().forPath("/c/nodes/tablet-b", "tablet-b".getBytes());
+      other.delete().forPath("/c/nodes/tablet-a");
+      other.create().forPath("/c/leader/lock_request0000000000", "ns-1".getBytes());
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        assertThat(c.view().liveTablets()).containsExactly("tablet-b");
+        assertThat(c.view().nameserverLeader()).contains("ns-1");
+      });
+      assertThat(c.ledger("ns", "demo").originalAutoFailover()).contains(true);
+      c.ledger("ns", "demo").putEntries("t0",
+          List.of(new LedgerEntry("t0", "db", "t", 1, 0, "", "")));
+      assertThat(c.ledger("ns", "demo").entries("t0")).hasSize(1);
     }
   }
 }
