@@ -258,8 +258,18 @@ final class SandboxRun {
         round(wall), recorder.steps(), chaos.operatorRestarts(), chaos.faults().size(),
         chaos.faults(), outcome.userRetries(), changes.size(),
         (int) changes.stream().filter(SimulatedCluster.Promotion::lostEntries).count(),
-        recorder.degradedConditions(),
+        recorder.degradedConditions(), warningEvents(),
         report == null ? List.of() : report.lostWrites());
+  }
+
+  /** Distinct Warning events on the cluster resource, as reason: message. */
+  private List<String> warningEvents() {
+    return client.v1().events().inNamespace(options.namespace()).list().getItems().stream()
+        .filter(e -> "Warning".equals(e.getType()) && e.getInvolvedObject() != null
+            && name.equals(e.getInvolvedObject().getName()))
+        .map(e -> e.getReason() + ": " + e.getMessage())
+        .distinct()
+        .toList();
   }
 
   private static double round(double seconds) {

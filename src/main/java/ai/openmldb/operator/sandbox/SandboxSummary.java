@@ -25,6 +25,7 @@ import java.util.List;
  *     leader's at that moment (each would lose the entries in between)
  * @param degradedConditions every distinct {@code Degraded=True} condition the roll showed, as
  *     {@code reason: message}
+ * @param warningEvents every distinct Warning event on the cluster, as {@code reason: message}
  */
 @JsonPropertyOrder({"completed", "fromVersion", "toVersion", "rolledBack", "podsTotal",
     "podsUpgraded", "allOnTargetVersion", "leadersMoved", "leadersRestored",
@@ -32,7 +33,7 @@ import java.util.List;
     "lostWrites", "refusedWrites", "writeUnavailablePartitionSeconds",
     "leaderlessPartitionSeconds", "wallSeconds", "steps", "operatorRestarts", "faultsInjected",
     "faults", "userRetries", "leaderChanges", "leaderChangesBehind", "degradedConditions",
-    "lostWriteIds"})
+    "warningEvents", "lostWriteIds"})
 public record SandboxSummary(
     boolean completed,
     String fromVersion,
@@ -60,6 +61,7 @@ public record SandboxSummary(
     int leaderChanges,
     int leaderChangesBehind,
     List<String> degradedConditions,
+    List<String> warningEvents,
     List<String> lostWriteIds) {
 
   private static final ObjectMapper JSON = new ObjectMapper()

@@ -93,6 +93,13 @@ class FaultSuiteTest {
     return out;
   }
 
+  /** The Warning events on the cluster, as {@code reason: message}. */
+  private static List<String> warnings(Run r) {
+    List<String> out = new ArrayList<>();
+    r.summary().path("warningEvents").forEach(c -> out.add(c.asText()));
+    return out;
+  }
+
   /** The id of the op the chaos made fail, from the sandbox's remedy line. */
   private static String failedOpId(Run r) {
     java.util.regex.Matcher m = java.util.regex.Pattern
@@ -205,6 +212,9 @@ class FaultSuiteTest {
         .contains("minimal-tablet-0", "made no progress for 2s", "OpenMLDB not reachable",
             "nameserver minimal-nameserver-", "unreachable", "Remedy: ",
             "resumes by itself"));
+    assertThat(warnings(r)).as(r.describe()).anySatisfy(e -> assertThat(e)
+        .startsWith("UpgradeHalted: ").contains("OpenMLDB not reachable",
+            "nameserver minimal-nameserver-", "resumes by itself"));
     // with the leaders of the restarting tablet served elsewhere the whole time
     JsonNode s = r.summary();
     assertThat(s.path("leaderlessPartitionSeconds").asDouble()).as(r.describe()).isZero();
@@ -244,6 +254,9 @@ class FaultSuiteTest {
         .startsWith("UpgradeHalted: nameserver op " + failedOp + " (")
         .contains("failed. Remedy: ", "showopstatus",
             "openmldb.ai/acknowledge-failed-ops=" + failedOp));
+    assertThat(warnings(r)).as(r.describe()).anySatisfy(e -> assertThat(e)
+        .startsWith("UpgradeHalted: nameserver op " + failedOp + " (")
+        .contains("openmldb.ai/acknowledge-failed-ops=" + failedOp));
     // the sandbox then does what the remedy says, and the roll finishes
     assertThat(r.summary().path("userRetries").asInt()).as(r.describe()).isPositive();
     assertThat(r.summary().path("failedOps").asInt()).as("the op injected").isEqualTo(1);
@@ -263,6 +276,8 @@ class FaultSuiteTest {
     assertThat(degraded(r)).as(r.describe()).anySatisfy(c -> assertThat(c)
         .startsWith("UpgradeHalted: ").contains("minimal-tablet-1", "made no progress",
             "Remedy: ", "served elsewhere", "revert spec.version"));
+    assertThat(warnings(r)).as(r.describe()).anySatisfy(e -> assertThat(e)
+        .startsWith("UpgradeHalted: ").contains("minimal-tablet-1", "revert spec.version"));
     JsonNode s = r.summary();
     // the roll to the new version did not complete (exit 1), it was reverted and the revert
     // settled every pod back on the old version
