@@ -5,6 +5,7 @@ import ai.openmldb.operator.api.ConditionType;
 import ai.openmldb.operator.api.Labels;
 import ai.openmldb.operator.api.OpenMLDBCluster;
 import ai.openmldb.operator.api.Phase;
+import ai.openmldb.operator.api.SpecProblem;
 import ai.openmldb.operator.api.UpgradeStatus;
 import ai.openmldb.operator.api.ZooKeeperSpec;
 import ai.openmldb.operator.config.OperatorConfig;
@@ -45,10 +46,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +103,7 @@ public final class RollingUpgrade implements PodRollout {
   }
 
   @Override
-  public java.util.List<ai.openmldb.operator.api.SpecProblem> liveProblems(ObservedCluster asIs) {
+  public List<SpecProblem> liveProblems(ObservedCluster asIs) {
     return liveChecks.check(asIs);
   }
 
