@@ -47,6 +47,33 @@ final class IntentWriter {
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
   }
 
+  /**
+   * Adds leader switches to {@code status.upgrade.leadersMoved} / {@code leadersRestored} as stored
+   * by the API server now, not as the reconcile's copy has them: that copy can be older than the
+   * last reconcile's status patch (the informer cache lags), and counting from it would lose that
+   * reconcile's switches. One writer (this reconcile) at a time, so read-then-patch is enough.
+   *
+   * @return the totals written: moved off, moved back
+   */
+  int[] addLeaderSwitches(OpenMLDBCluster cluster, int off, int back) {
+    var resource = client.resources(OpenMLDBCluster.class)
+        .inNamespace(cluster.getMetadata().getNamespace())
+        .withName(cluster.getMetadata().getName());
+    OpenMLDBCluster fresh = resource.get();
+    UpgradeStatus now = fresh == null || fresh.getStatus() == null ? null
+        : fresh.getStatus().getUpgrade();
+    int[] totals = {
+        (now == null ? 0 : now.getLeadersMoved()) + off,
+        (now == null ? 0 : now.getLeadersRestored()) + back};
+    ObjectNode upgrade = Serialization.jsonMapper().createObjectNode();
+    upgrade.put("leadersMoved", totals[0]);
+    upgrade.put("leadersRestored", totals[1]);
+    ObjectNode patch = Serialization.jsonMapper().createObjectNode();
+    patch.putObject("status").set("upgrade", upgrade);
+    resource.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    return totals;
+  }
+
   private static void put(ObjectNode node, String field, String value) {
     if (value != null) {
       node.put(field, value);

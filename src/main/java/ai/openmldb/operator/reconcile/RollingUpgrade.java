@@ -389,6 +389,9 @@ public final class RollingUpgrade implements PodRollout {
       st.setRemedy(null);
     }
     if (d instanceof Done done) {
+      int[] totals = intentWriter.addLeaderSwitches(cluster, 0, 0); // as stored, not as cached
+      st.setLeadersMoved(totals[0]);
+      st.setLeadersRestored(totals[1]);
       st.setFinishedAt(now.toString());
       st.setProgress(st.getPodsTotal() + "/" + st.getPodsTotal() + " done");
       metrics.upgradeFinished();
@@ -455,11 +458,13 @@ public final class RollingUpgrade implements PodRollout {
     } else if (d instanceof SwitchLeaders s) {
       String dir = s.direction() == Direction.OFF ? "off" : "back";
       s.switches().forEach(x -> metrics.leaderMoved(dir));
-      if (s.direction() == Direction.OFF) {
-        st.setLeadersMoved(st.getLeadersMoved() + s.switches().size());
-      } else {
-        st.setLeadersRestored(st.getLeadersRestored() + s.switches().size());
-      }
+      int n = s.switches().size();
+      int[] totals = s.direction() == Direction.OFF
+          ? intentWriter.addLeaderSwitches(cluster, n, 0)
+          : intentWriter.addLeaderSwitches(cluster, 0, n);
+      // the same totals in this reconcile's copy, so its closing status patch agrees
+      st.setLeadersMoved(totals[0]);
+      st.setLeadersRestored(totals[1]);
       LOG.info("{}: {}", key, s.describe());
     } else if (d instanceof AddTemporaryReplicas a) {
       LOG.info("{}: {}", key, a.describe());
