@@ -159,17 +159,54 @@ public final class LeaderMoveLedger {
       return Document.empty();
     }
     try {
-      return ProtoJson.MAPPER.readValue(bytes, new TypeReference<Document>() {});
+      return ProtoJson.MAPPER.readValue(gunzipIfCompressed(bytes),
+          new TypeReference<Document>() {});
     } catch (IOException e) {
       throw new OpenMLDBException("ledger " + path + " holds unreadable JSON: " + e.getMessage(), e);
     }
   }
 
-  private static byte[] serialize(Document d) {
+  /**
+   * JSON, gzipped once it is larger than {@link #PLAIN_LIMIT}: a tablet leading 10,000
+   * partitions needs about 1.5 MB of JSON, more than a znode holds (ZooKeeper's {@code
+   * jute.maxbuffer}, 1 MB by default, answers a larger write by dropping the connection). Small
+   * ledgers stay plain JSON, readable with {@code zkCli get}.
+   */
+  private byte[] serialize(Document d) {
+    byte[] json;
     try {
-      return ProtoJson.MAPPER.writeValueAsBytes(d);
+      json = ProtoJson.MAPPER.writeValueAsBytes(d);
     } catch (IOException e) {
       throw new IllegalStateException(e);
+    }
+    if (json.length <= PLAIN_LIMIT) {
+      return json;
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(json.length / 8);
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+      gz.write(json);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    if (out.size() > MAX_ZNODE_BYTES) {
+      throw new OpenMLDBException("ledger " + path + " would need " + out.size()
+          + " bytes compressed, more than a znode holds (" + MAX_ZNODE_BYTES + ")", null);
+    }
+    return out.toByteArray();
+  }
+
+  /** Larger documents are stored gzipped. */
+  static final int PLAIN_LIMIT = 256 * 1024;
+  /** ZooKeeper's default {@code jute.maxbuffer} less room for the request's own fields. */
+  static final int MAX_ZNODE_BYTES = 1_000_000;
+
+  private static byte[] gunzipIfCompressed(byte[] bytes) throws IOException {
+    if (bytes.length < 2 || (bytes[0] & 0xff) != 0x1f || (bytes[1] & 0xff) != 0x8b) {
+      return bytes; // plain JSON starts with '{'
+    }
+    try (java.util.zip.GZIPInputStream in =
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+      return in.readAllBytes();
     }
   }
 

@@ -41,6 +41,26 @@ class LeaderMoveLedgerTest {
   }
 
   @Test
+  void holdsTenThousandLeadersOfOneTabletThoughTheirJsonIsLargerThanAZnode() throws Exception {
+    String path = LeaderMoveLedger.defaultPath("ns-big", "demo");
+    String tablet = "demo-tablet-0.demo-tablet.ns-big.svc.cluster.local:10921";
+    List<LedgerEntry> many = new java.util.ArrayList<>();
+    for (int pid = 0; pid < 10_000; pid++) {
+      many.add(new LedgerEntry(tablet, "db", "table_" + (pid % 10), 100 + pid % 10, pid, "", ""));
+    }
+    LeaderMoveLedger ledger = new LeaderMoveLedger(a, path);
+    ledger.recordOriginalAutoFailover(true);
+    ledger.putEntries(tablet, many);
+    byte[] stored = a.getData().forPath(path);
+    assertThat(stored.length).isLessThan(1_000_000);
+    assertThat(new LeaderMoveLedger(b, path).entries(tablet)).isEqualTo(many);
+    // back under the plain-JSON size: stored as readable JSON again
+    ledger.putEntries(tablet, many.subList(0, 10));
+    assertThat(new String(a.getData().forPath(path), StandardCharsets.UTF_8)).startsWith("{");
+    assertThat(new LeaderMoveLedger(b, path).entries(tablet)).isEqualTo(many.subList(0, 10));
+  }
+
+  @Test
   void recordsEntriesPerTabletAndTheFirstAutoFailoverSetting() throws Exception {
     String path = LeaderMoveLedger.defaultPath("ns1", "demo");
     assertThat(path).isEqualTo("/openmldb-operator/ns1/demo/ledger");
