@@ -104,7 +104,7 @@ class StatefulSetSimulatorTest {
   void createsPodsFromTheTemplateAndStartsTheirProcessesWithSubstitutedFlags() {
     client.resource(tablets(3, "0.8.5", "r1")).create();
 
-    await().atMost(Duration.ofSeconds(20)).until(() ->
+    await().atMost(Duration.ofSeconds(60)).until(() ->
         ready(pod("c1-tablet-0")) && ready(pod("c1-tablet-1")) && ready(pod("c1-tablet-2")));
     Pod pod = pod("c1-tablet-1");
     assertThat(pod.getMetadata().getAnnotations()).containsEntry(Labels.REVISION_ANNOTATION, "r1");
@@ -119,7 +119,7 @@ class StatefulSetSimulatorTest {
     assertThat(spec.flags()).containsEntry("endpoint",
             "c1-tablet-1.c1-tablet.sim.svc.cluster.local:10921")
         .containsEntry("zk_root_path", "/c1").containsEntry("use_name", "true");
-    await().atMost(Duration.ofSeconds(10)).until(() -> Integer.valueOf(3).equals(
+    await().atMost(Duration.ofSeconds(60)).until(() -> Integer.valueOf(3).equals(
         client.apps().statefulSets().withName("c1-tablet").get().getStatus().getReadyReplicas()));
   }
 
@@ -127,25 +127,25 @@ class StatefulSetSimulatorTest {
   void marksPodsReadyOnlyWhenTheProcessSaysSo() {
     runtime.notReady.add("c1-tablet-0");
     client.resource(tablets(1, "0.8.5", "r1")).create();
-    await().atMost(Duration.ofSeconds(20)).until(() -> runtime.running.containsKey("sim/c1-tablet-0")
+    await().atMost(Duration.ofSeconds(60)).until(() -> runtime.running.containsKey("sim/c1-tablet-0")
         && "Running".equals(pod("c1-tablet-0").getStatus().getPhase()));
     assertThat(ready(pod("c1-tablet-0"))).isFalse();
 
     runtime.notReady.remove("c1-tablet-0");
-    await().atMost(Duration.ofSeconds(20)).until(() -> ready(pod("c1-tablet-0")));
+    await().atMost(Duration.ofSeconds(60)).until(() -> ready(pod("c1-tablet-0")));
     runtime.notReady.add("c1-tablet-0");
-    await().atMost(Duration.ofSeconds(20)).until(() -> !ready(pod("c1-tablet-0")));
+    await().atMost(Duration.ofSeconds(60)).until(() -> !ready(pod("c1-tablet-0")));
   }
 
   @Test
   void neverRestartsPodsByItselfButRecreatesDeletedOnesFromTheCurrentTemplate() {
     client.resource(tablets(2, "0.8.5", "r1")).create();
-    await().atMost(Duration.ofSeconds(20)).until(() ->
+    await().atMost(Duration.ofSeconds(60)).until(() ->
         ready(pod("c1-tablet-0")) && ready(pod("c1-tablet-1")));
     String uid0 = pod("c1-tablet-0").getMetadata().getUid();
 
     // retried: the edit carries the resourceVersion and may race the simulator's status write (409)
-    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
       client.apps().statefulSets().withName("c1-tablet").edit(s -> {
         StatefulSet next = tablets(2, "0.9.3", "r2");
         s.getSpec().setTemplate(next.getSpec().getTemplate());
@@ -153,7 +153,7 @@ class StatefulSetSimulatorTest {
       });
       return true;
     });
-    await().atMost(Duration.ofSeconds(10)).until(() -> client.apps().statefulSets()
+    await().atMost(Duration.ofSeconds(60)).until(() -> client.apps().statefulSets()
         .withName("c1-tablet").get().getStatus().getUpdateRevision() != null
         && client.apps().statefulSets().withName("c1-tablet").get().getStatus()
             .getUpdatedReplicas() == 0);
@@ -161,7 +161,7 @@ class StatefulSetSimulatorTest {
 
     runtime.log.clear();
     client.pods().withName("c1-tablet-0").delete();
-    await().atMost(Duration.ofSeconds(20)).until(() -> {
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
       Pod p = pod("c1-tablet-0");
       return p != null && !p.getMetadata().getUid().equals(uid0) && ready(p);
     });
@@ -175,13 +175,13 @@ class StatefulSetSimulatorTest {
   @Test
   void followsScaleUpAndDown() {
     client.resource(tablets(1, "0.8.5", "r1")).create();
-    await().atMost(Duration.ofSeconds(20)).until(() -> ready(pod("c1-tablet-0")));
+    await().atMost(Duration.ofSeconds(60)).until(() -> ready(pod("c1-tablet-0")));
     client.apps().statefulSets().withName("c1-tablet").scale(3);
-    await().atMost(Duration.ofSeconds(20)).until(() -> ready(pod("c1-tablet-2")));
+    await().atMost(Duration.ofSeconds(60)).until(() -> ready(pod("c1-tablet-2")));
     client.apps().statefulSets().withName("c1-tablet").scale(1);
-    await().atMost(Duration.ofSeconds(20)).until(() ->
+    await().atMost(Duration.ofSeconds(60)).until(() ->
         pod("c1-tablet-1") == null && pod("c1-tablet-2") == null);
-    await().atMost(Duration.ofSeconds(10)).until(() -> runtime.running.keySet()
+    await().atMost(Duration.ofSeconds(60)).until(() -> runtime.running.keySet()
         .equals(Set.of("sim/c1-tablet-0")));
   }
 
@@ -189,8 +189,8 @@ class StatefulSetSimulatorTest {
   void leavesPodsMatchingANeverReadyRuleInImagePullBackOff() {
     simulator.addNeverReady(new NeverReadyRule("c1-tablet-1", "0.9.3"));
     client.resource(tablets(2, "0.9.3", "r1")).create();
-    await().atMost(Duration.ofSeconds(20)).until(() -> ready(pod("c1-tablet-0")));
-    await().atMost(Duration.ofSeconds(20)).until(() -> {
+    await().atMost(Duration.ofSeconds(60)).until(() -> ready(pod("c1-tablet-0")));
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
       Pod p = pod("c1-tablet-1");
       return p != null && p.getStatus() != null && p.getStatus().getContainerStatuses() != null
           && !p.getStatus().getContainerStatuses().isEmpty()
@@ -207,7 +207,7 @@ class StatefulSetSimulatorTest {
       return s;
     });
     client.pods().withName("c1-tablet-1").delete();
-    await().atMost(Duration.ofSeconds(20)).until(() -> ready(pod("c1-tablet-1")));
+    await().atMost(Duration.ofSeconds(60)).until(() -> ready(pod("c1-tablet-1")));
     assertThat(runtime.running.get("sim/c1-tablet-1").version()).isEqualTo("0.8.5");
   }
 }
