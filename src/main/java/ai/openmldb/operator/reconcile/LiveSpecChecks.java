@@ -3,23 +3,18 @@ package ai.openmldb.operator.reconcile;
 import ai.openmldb.operator.api.Component;
 import ai.openmldb.operator.api.OpenMLDBCluster;
 import ai.openmldb.operator.api.SpecProblem;
-import ai.openmldb.operator.api.ZooKeeperSpec;
 import ai.openmldb.operator.k8s.ObservedCluster;
 import ai.openmldb.operator.k8s.ObservedWorkload;
 import ai.openmldb.operator.openmldb.ClusterConnection;
 import ai.openmldb.operator.openmldb.OpenMLDBException;
 import ai.openmldb.operator.openmldb.TableInfo;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.BiFunction;
 
 /**
  * Problems of a spec that only the live cluster shows, checked before anything is applied: the
@@ -29,16 +24,15 @@ import org.slf4j.LoggerFactory;
  * the reconciler changes nothing.
  */
 final class LiveSpecChecks {
-  private static final Logger LOG = LoggerFactory.getLogger(LiveSpecChecks.class);
-
   private final KubernetesClient client;
-  private final Function<OpenMLDBCluster, ClusterConnection> connect;
+  private final BiFunction<OpenMLDBCluster, ZooKeeperCredential, ClusterConnection> connect;
   /** Per cluster, the largest table replica count last read (used while OpenMLDB is unreadable). */
   private final Map<String, Widest> lastSeen = new ConcurrentHashMap<>();
 
   private record Widest(String table, int replicas) {}
 
-  LiveSpecChecks(KubernetesClient client, Function<OpenMLDBCluster, ClusterConnection> connect) {
+  LiveSpecChecks(KubernetesClient client,
+      BiFunction<OpenMLDBCluster, ZooKeeperCredential, ClusterConnection> connect) {
     this.client = client;
     this.connect = connect;
   }
@@ -46,48 +40,16 @@ final class LiveSpecChecks {
   /** @param observed the cluster and its StatefulSets as they are (before this reconcile applies) */
   List<SpecProblem> check(ObservedCluster observed) {
     OpenMLDBCluster cluster = observed.cluster();
-    List<SpecProblem> problems = new ArrayList<>();
-    checkAuthSecret(cluster).ifPresent(problems::add);
-    if (problems.isEmpty()) {
-      checkTabletScaleDown(observed).ifPresent(problems::add);
+    ZooKeeperCredential credential = ZooKeeperCredential.read(client, cluster);
+    if (credential.problem() != null) {
+      return List.of(credential.problem());
     }
-    return problems;
-  }
-
-  private Optional<SpecProblem> checkAuthSecret(OpenMLDBCluster cluster) {
-    ZooKeeperSpec zk = cluster.getSpec().getZookeeper();
-    String name = zk == null ? null : zk.getAuthSecretName();
-    if (name == null || name.isBlank()) {
-      return Optional.empty();
-    }
-    String ns = cluster.getMetadata().getNamespace();
-    Secret secret;
-    try {
-      secret = client.secrets().inNamespace(ns).withName(name).get();
-    } catch (RuntimeException e) {
-      // not a verdict on the spec (RBAC, API hiccup): the roll reports the connection instead
-      LOG.warn("cannot read ZooKeeper credential Secret {}/{}: {}", ns, name,
-          e.getClass().getSimpleName());
-      return Optional.empty();
-    }
-    if (secret == null) {
-      return Optional.of(new SpecProblem("spec.zookeeper.authSecretName",
-          "names Secret " + name + ", which does not exist in namespace " + ns
-              + " (the operator reads its ZooKeeper digest credential from it)",
-          "create the Secret " + name + " with key auth (user:password), or remove "
-              + "spec.zookeeper.authSecretName if ZooKeeper needs no credential"));
-    }
-    Map<String, String> data = secret.getData();
-    if (data == null || data.get("auth") == null || data.get("auth").isBlank()) {
-      return Optional.of(new SpecProblem("spec.zookeeper.authSecretName",
-          "names Secret " + name + ", which has no key auth",
-          "add the key auth (user:password) to the Secret " + name));
-    }
-    return Optional.empty();
+    return checkTabletScaleDown(observed, credential).stream().toList();
   }
 
   /** Fewer tablets than the StatefulSet has now: only down to the largest table replica count. */
-  private Optional<SpecProblem> checkTabletScaleDown(ObservedCluster observed) {
+  private Optional<SpecProblem> checkTabletScaleDown(ObservedCluster observed,
+      ZooKeeperCredential credential) {
     OpenMLDBCluster cluster = observed.cluster();
     Integer wanted = cluster.getSpec().getTablet() == null ? null
         : cluster.getSpec().getTablet().getReplicas();
@@ -100,7 +62,7 @@ final class LiveSpecChecks {
     int running = tablets.statefulSet().getSpec().getReplicas();
     String key = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
     String unreadable = null;
-    ClusterConnection conn = connect.apply(cluster);
+    ClusterConnection conn = connect.apply(cluster, credential);
     if (conn != null && conn.connected()) {
       try {
         List<TableInfo> tables = conn.nameserver().showTables();

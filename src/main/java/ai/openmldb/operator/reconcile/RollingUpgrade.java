@@ -41,7 +41,6 @@ import ai.openmldb.operator.upgrade.UpgradeDecision.UnfenceLeaders;
 import ai.openmldb.operator.upgrade.UpgradeDecision.Wait;
 import ai.openmldb.operator.upgrade.UpgradeIntent;
 import ai.openmldb.operator.upgrade.UpgradePlanner;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -240,34 +239,16 @@ public final class RollingUpgrade implements PodRollout {
 
   /** The cached connection, or null when the ZooKeeper credential Secret cannot be read. */
   private ClusterConnection connect(OpenMLDBCluster cluster) {
-    ZooKeeperSpec zk = cluster.getSpec().getZookeeper();
-    int session = zk.getSessionTimeoutMs() == null ? 10_000 : zk.getSessionTimeoutMs();
-    Optional<String> auth = Optional.empty();
-    if (zk.getAuthSecretName() != null && !zk.getAuthSecretName().isBlank()) {
-      auth = zookeeperAuth(cluster.getMetadata().getNamespace(), zk.getAuthSecretName());
-      if (auth.isEmpty()) {
-        return null;
-      }
-    }
-    return connections.connect(zk.getCluster(), zk.getRootPath(), session, auth);
+    return connect(cluster, ZooKeeperCredential.read(client, cluster));
   }
 
-  /** {@code user:password} from the Secret's key {@code auth}; the value is never logged. */
-  private Optional<String> zookeeperAuth(String namespace, String secretName) {
-    try {
-      Secret secret = client.secrets().inNamespace(namespace).withName(secretName).get();
-      String encoded = secret == null || secret.getData() == null ? null
-          : secret.getData().get("auth");
-      if (encoded == null) {
-        return Optional.empty();
-      }
-      return Optional.of(new String(java.util.Base64.getDecoder().decode(encoded.trim()),
-          java.nio.charset.StandardCharsets.UTF_8).trim());
-    } catch (RuntimeException e) {
-      LOG.warn("cannot read ZooKeeper credential Secret {}/{}: {}", namespace, secretName,
-          e.getClass().getSimpleName());
-      return Optional.empty();
+  private ClusterConnection connect(OpenMLDBCluster cluster, ZooKeeperCredential credential) {
+    if (!credential.usable()) {
+      return null;
     }
+    ZooKeeperSpec zk = cluster.getSpec().getZookeeper();
+    int session = zk.getSessionTimeoutMs() == null ? 10_000 : zk.getSessionTimeoutMs();
+    return connections.connect(zk.getCluster(), zk.getRootPath(), session, credential.auth());
   }
 
   /**
