@@ -1,6 +1,7 @@
 package ai.openmldb.operator.sandbox;
 
 import ai.openmldb.operator.api.UpgradeStatus;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -25,7 +26,7 @@ final class SandboxChaos {
   private boolean nameserverFailedOver;
   private boolean opFailed;
   private boolean nameserverOutage;
-  private java.time.Duration normalReplicationLag;
+  private Duration normalReplicationLag;
   private volatile boolean rollBackStarted;
   private List<Long> expiredSessions = List.of();
   private int sessionsRenewed;
@@ -44,7 +45,7 @@ final class SandboxChaos {
   void beforeRoll() {
     if (options.chaosReplicationLagMs() > 0) {
       normalReplicationLag = cluster.replicationLag();
-      cluster.setReplicationLag(java.time.Duration.ofMillis(options.chaosReplicationLagMs()));
+      cluster.setReplicationLag(Duration.ofMillis(options.chaosReplicationLagMs()));
       fault("followers receive every entry " + options.chaosReplicationLagMs()
           + " ms late during the roll");
     }
@@ -109,20 +110,14 @@ final class SandboxChaos {
         && "tablet".equals(component) && "Restart".equals(step)) {
       nameserverOutage = true;
       cluster.makeNameserversUnreachable(
-          java.time.Duration.ofSeconds(options.chaosNameserverOutageSeconds()));
+          Duration.ofSeconds(options.chaosNameserverOutageSeconds()));
       fault("every nameserver refuses connections for " + options.chaosNameserverOutageSeconds()
           + " s from the start of " + pod + " " + step);
     }
     if (!options.chaosRestartAtSteps()) {
       return;
     }
-    String where = (pod == null ? "cluster" : pod) + " " + step;
-    operatorRestarts++;
-    printer.line("chaos: stopping the operator at the start of %s (restart %d)", where,
-        operatorRestarts);
-    world.stopOperator();
-    world.startOperator();
-    fault("operator restarted at the start of " + where);
+    restartOperator("at the start of " + (pod == null ? "cluster" : pod) + " " + step);
   }
 
   /**
@@ -192,13 +187,16 @@ final class SandboxChaos {
       return;
     }
     restartNotBeforeNanos = -1;
+    restartOperator("during " + u.getPod() + " " + u.getStep());
+  }
+
+  /** Stops the operator as a crash would and starts a new instance. */
+  private void restartOperator(String when) {
     operatorRestarts++;
-    String where = u.getPod() + " " + u.getStep();
-    printer.line("chaos: stopping the operator (restart %d/%d, during %s)", operatorRestarts, n,
-        where);
+    printer.line("chaos: stopping the operator %s (restart %d)", when, operatorRestarts);
     world.stopOperator();
     world.startOperator();
-    fault("operator restarted during " + where);
+    fault("operator restarted " + when);
   }
 
   private void fault(String description) {
