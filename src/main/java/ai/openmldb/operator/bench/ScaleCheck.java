@@ -5,6 +5,7 @@ import ai.openmldb.operator.openmldb.ClusterConnection;
 import ai.openmldb.operator.openmldb.OpStatus;
 import ai.openmldb.operator.openmldb.OpenMLDBConnections;
 import ai.openmldb.operator.openmldb.ProtoJson;
+import ai.openmldb.operator.openmldb.ProtoJsonStream;
 import ai.openmldb.operator.openmldb.TableInfo;
 import ai.openmldb.operator.sandbox.EmbeddedZooKeeper;
 import ai.openmldb.operator.sandbox.SimulatedCluster;
@@ -18,6 +19,9 @@ import ai.openmldb.operator.upgrade.UpgradeDecision;
 import ai.openmldb.operator.upgrade.UpgradeIntent;
 import ai.openmldb.operator.upgrade.UpgradePlanner;
 import ai.openmldb.operator.upgrade.UpgradeSettings;
+import com.fasterxml.jackson.core.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
@@ -39,7 +43,8 @@ import java.util.Set;
  * (constant, not per partition) and the heap the observation keeps.
  */
 final class ScaleCheck {
-  static final int PASSES = 20;
+  static final int PASSES = 30;
+  static final int WARMUP = 10;
   static final int TABLES = 10;
 
   private ScaleCheck() {}
@@ -73,7 +78,7 @@ final class ScaleCheck {
       String decision = null;
       int rpcsPerPass = 0;
       ClusterObservation kept = null;
-      for (int i = 0; i < PASSES + 3; i++) {
+      for (int i = 0; i < WARMUP + PASSES; i++) {
         int calls0 = cluster.calls().size();
         long t0 = System.nanoTime();
         ClusterObservation obs = observe(conn, pods, settings);
@@ -86,32 +91,42 @@ final class ScaleCheck {
           System.err.printf("pass %d: observe %.1f ms (ShowTable %.1f), plan %.1f ms%n", i,
               (t1 - t0) / 1e6, LAST_SHOW_TABLE_MS, (t2 - t1) / 1e6);
         }
-        if (i >= 3) { // the first passes warm up the JIT
-          observe[i - 3] = (t1 - t0) / 1e6;
-          decide[i - 3] = (t2 - t1) / 1e6;
+        if (i >= WARMUP) { // the first passes warm up the JIT
+          observe[i - WARMUP] = (t1 - t0) / 1e6;
+          decide[i - WARMUP] = (t2 - t1) / 1e6;
         }
         kept = obs;
       }
-      // The operator's own share of ShowTable: parsing the response (the simulated nameserver
-      // that builds it shares this JVM and these cores; a real one runs elsewhere).
-      String body = ProtoJson.write(conn.nameserver().call("ShowTable",
-          ProtoJson.object().put("show_all", true)));
+      // The two sides of ShowTable alone, one after the other: the simulated nameserver's
+      // (snapshot under its lock, JSON written to nowhere) and the operator's (parsing the same
+      // bytes into records). In a pass they overlap: the body is parsed as it is written.
+      double[] render = new double[PASSES];
       double[] parse = new double[PASSES];
-      for (int i = 0; i < PASSES + 3; i++) {
+      ByteArrayOutputStream captured = new ByteArrayOutputStream();
+      cluster.writeShowTable(captured);
+      byte[] body = captured.toByteArray();
+      for (int i = 0; i < WARMUP + PASSES; i++) {
+        long r0 = System.nanoTime();
+        cluster.writeShowTable(OutputStream.nullOutputStream());
         long p0 = System.nanoTime();
-        List<TableInfo> parsed = ProtoJson.repeated(ProtoJson.read(body), "table_info").stream()
-            .map(ProtoJson::table).toList();
+        List<TableInfo> parsed;
+        try (JsonParser p = ProtoJson.MAPPER.createParser(body)) {
+          parsed = ProtoJsonStream.reply(p, "table_info", ProtoJsonStream.tables()).value();
+        }
         long p1 = System.nanoTime();
-        if (i >= 3) {
-          parse[i - 3] = (p1 - p0) / 1e6;
+        if (i >= WARMUP) {
+          render[i - WARMUP] = (p0 - r0) / 1e6;
+          parse[i - WARMUP] = (p1 - p0) / 1e6;
         }
         if (parsed.isEmpty()) {
           throw new IllegalStateException("no tables");
         }
       }
       double[] own = new double[PASSES];
+      double[] total = new double[PASSES];
       for (int i = 0; i < PASSES; i++) {
         own[i] = parse[i] + decide[i];
+        total[i] = observe[i] + decide[i];
       }
       System.gc();
       long withObservation = memory.getHeapMemoryUsage().getUsed();
@@ -120,13 +135,9 @@ final class ScaleCheck {
       kept = null;
       System.gc();
       long without = memory.getHeapMemoryUsage().getUsed();
-      double[] total = new double[PASSES];
-      for (int i = 0; i < PASSES; i++) {
-        total[i] = observe[i] + decide[i];
-      }
       return new ScaleResult(tablets, partitionsSeen, PASSES, median(observe), median(decide),
-          median(total), max(total), median(parse), median(own), body.length() / 1024,
-          rpcsPerPass, decision,
+          median(total), max(total), median(render), median(parse), median(own),
+          body.length / 1024, rpcsPerPass, decision,
           Math.max(0, withObservation - without) / (1024.0 * 1024.0),
           withObservation / (1024.0 * 1024.0),
           Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0), setupSeconds);

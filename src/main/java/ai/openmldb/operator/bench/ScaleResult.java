@@ -11,8 +11,10 @@ import java.util.Locale;
  * @param decideMillis median time of the planner's decision
  * @param passMillis median of observation + decision
  * @param maxPassMillis slowest pass
- * @param parseMillis median time the operator spends parsing the ShowTable response
- * @param ownMillis median of parse + decision: the operator's own CPU share of a pass
+ * @param simulatorMillis median time the simulated nameserver takes, alone, to snapshot and write
+ *     the ShowTable response (the simulator's share; a real nameserver runs elsewhere)
+ * @param parseMillis median time the operator takes, alone, to parse that response into records
+ * @param ownMillis median of parse + decision: the operator's own share of a pass
  * @param showTableKiB size of the ShowTable response
  * @param rpcsPerPass RPCs one pass sends (does not grow with partitions)
  * @param decision the decision taken (the first tablet's leader plan)
@@ -21,19 +23,22 @@ import java.util.Locale;
  * @param maxHeapMiB the JVM's heap limit (-Xmx)
  */
 public record ScaleResult(int tablets, int partitions, int passes, double observeMillis,
-    double decideMillis, double passMillis, double maxPassMillis, double parseMillis, double ownMillis, int showTableKiB,
+    double decideMillis, double passMillis, double maxPassMillis, double simulatorMillis,
+    double parseMillis, double ownMillis, int showTableKiB,
     int rpcsPerPass, String decision,
     double observationHeapMiB, double heapUsedMiB, double maxHeapMiB, double setupSeconds) {
   void print(PrintStream out) {
     out.printf(Locale.ROOT,
-        "scale: %d tablets, %d partitions: one pass %.1f ms median (observe %.1f incl. the "
-            + "simulated nameserver building a %d KiB ShowTable + plan %.1f), max %.1f ms over %d "
-            + "passes; operator's own share (parse %.1f + plan) %.1f ms; %d RPCs per pass; "
-            + "observation %.1f MiB, heap used %.0f of %.0f MiB (simulated cluster included)%n"
+        "scale: %d tablets, %d partitions: one pass end to end %.1f ms median, max %.1f over %d "
+            + "passes (observe %.1f incl. a %d KiB ShowTable from the simulated nameserver in this "
+            + "JVM + plan %.1f); alone: simulator writes ShowTable %.1f ms, operator parses it "
+            + "%.1f ms, operator's own share (parse + plan) %.1f ms; %d RPCs per pass; "
+            + "observation %.1f MiB, heap used after GC %.0f of %.0f MiB (simulated cluster "
+            + "included)%n"
             + "  decision: %s%n",
-        tablets, partitions, passMillis, observeMillis, showTableKiB, decideMillis, maxPassMillis,
-        passes, parseMillis, ownMillis, rpcsPerPass, observationHeapMiB, heapUsedMiB, maxHeapMiB,
-        decision);
+        tablets, partitions, passMillis, maxPassMillis, passes, observeMillis, showTableKiB,
+        decideMillis, simulatorMillis, parseMillis, ownMillis, rpcsPerPass, observationHeapMiB,
+        heapUsedMiB, maxHeapMiB, decision);
   }
 
   ObjectNode json() {
@@ -42,6 +47,7 @@ public record ScaleResult(int tablets, int partitions, int passes, double observ
         .put("observeMillisMedian", BenchReport.round(observeMillis))
         .put("decideMillisMedian", BenchReport.round(decideMillis))
         .put("passMillisMax", BenchReport.round(maxPassMillis))
+        .put("simulatorMillisMedian", BenchReport.round(simulatorMillis))
         .put("parseMillisMedian", BenchReport.round(parseMillis))
         .put("ownMillisMedian", BenchReport.round(ownMillis)).put("showTableKiB", showTableKiB)
         .put("rpcsPerPass", rpcsPerPass)

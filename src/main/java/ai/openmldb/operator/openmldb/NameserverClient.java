@@ -1,8 +1,11 @@
 package ai.openmldb.operator.openmldb;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,20 +77,21 @@ public final class NameserverClient {
     return ProtoJson.repeated(r, "tablets").stream().map(ProtoJson::tablet).toList();
   }
 
-  /** Every table of every database, internal ones included ({@code ShowTable show_all}). */
+  /**
+   * Every table of every database, internal ones included ({@code ShowTable show_all}), read
+   * straight from the response stream into records: no JSON tree of the ~5 MB a cluster of
+   * 10,000 partitions answers.
+   */
   public List<TableInfo> showTables() {
     ObjectNode req = ProtoJson.object().put("show_all", true);
-    JsonNode r = call("ShowTable", req);
-    return ProtoJson.repeated(r, "table_info").stream().map(ProtoJson::table).toList();
+    return list("ShowTable", req, "table_info", ProtoJsonStream.tables());
   }
 
   /** One table; empty when the nameserver does not know it. */
   public Optional<TableInfo> showTable(String db, String table) {
     ObjectNode req = ProtoJson.object().put("db", db).put("name", table);
     try {
-      JsonNode r = call("ShowTable", req);
-      return ProtoJson.repeated(r, "table_info").stream()
-          .map(ProtoJson::table)
+      return list("ShowTable", req, "table_info", ProtoJsonStream.tables()).stream()
           .filter(t -> t.name().equals(table))
           .findFirst();
     } catch (NameserverRpcException e) {
@@ -195,8 +199,8 @@ public final class NameserverClient {
   }
 
   private List<OpStatus> ops(ObjectNode req) {
-    JsonNode r = call("ShowOPStatus", req);
-    return ProtoJson.repeated(r, "op_status").stream().map(ProtoJson::op).toList();
+    // the listing keeps up to 10,000 ops (a drain of thousands of leaders): a stream as well
+    return list("ShowOPStatus", req, "op_status", ProtoJsonStream::op);
   }
 
   /** {@code CancelOP}: cancel an op that is kInited or kDoing. */
@@ -228,38 +232,61 @@ public final class NameserverClient {
 
   // ---- transport ----
 
+  /** Reads a whole response body from a streaming parser. */
+  @FunctionalInterface
+  private interface BodyReader<T> {
+    ProtoJsonStream.Reply<T> read(JsonParser p) throws IOException;
+  }
+
   /**
    * POSTs one RPC to the leader and returns the response body; throws on a transport error or a
    * non-zero code. On code 300 the leader is re-read from ZooKeeper and the call retried once.
    */
   public JsonNode call(String method, ObjectNode request) {
+    return call(method, request, NameserverClient::tree);
+  }
+
+  /** As {@link #call(String, ObjectNode)}, keeping only one repeated field, read as a stream. */
+  private <T> List<T> list(
+      String method, ObjectNode request, String field, ProtoJsonStream.ElementReader<T> element) {
+    return call(method, request, p -> ProtoJsonStream.reply(p, field, element));
+  }
+
+  private static ProtoJsonStream.Reply<JsonNode> tree(JsonParser p) throws IOException {
+    // an empty body is an empty object (code 0), as brpc's JSON of a message with nothing set
+    JsonNode r = p.nextToken() == null ? ProtoJson.object() : ProtoJson.MAPPER.readTree(p);
+    return new ProtoJsonStream.Reply<>(ProtoJson.int32(r, "code"), ProtoJson.text(r, "msg"), r);
+  }
+
+  private <T> T call(String method, ObjectNode request, BodyReader<T> reader) {
     String leader =
         view.nameserverLeader()
             .orElseThrow(
                 () ->
                     new NameserverUnavailableException(
                         "no nameserver leader registered under " + view.leaderPath(), null));
-    JsonNode r = post(leader, method, request);
-    if (ProtoJson.int32(r, "code") == CODE_NOT_LEADER) {
+    ProtoJsonStream.Reply<T> r = post(leader, method, request, reader);
+    if (r.code() == CODE_NOT_LEADER) {
       Optional<String> fresh = view.readNameserverLeader();
       if (fresh.isEmpty()) {
         throw new NameserverNotLeaderException(
             method + ": " + leader + " is not the nameserver leader and none is registered now");
       }
-      r = post(fresh.get(), method, request);
-      if (ProtoJson.int32(r, "code") == CODE_NOT_LEADER) {
+      r = post(fresh.get(), method, request, reader);
+      if (r.code() == CODE_NOT_LEADER) {
         throw new NameserverNotLeaderException(
             method + ": " + fresh.get() + " answered 'not leader' after a retry (leadership moving)");
       }
     }
-    int code = ProtoJson.int32(r, "code");
-    if (code != 0) {
-      throw new NameserverRpcException(method, code, ProtoJson.text(r, "msg"));
+    if (r.code() != 0) {
+      throw new NameserverRpcException(method, r.code(), r.msg());
     }
-    return r;
+    return r.value();
   }
 
-  private JsonNode post(String name, String method, ObjectNode request) {
+  /** One POST; the body is parsed as it arrives (no copy of it as a string first). */
+  private <T> ProtoJsonStream.Reply<T> post(
+      String name, String method, ObjectNode request, BodyReader<T> reader) {
     String address = view.resolve(name);
     URI uri = URI.create("http://" + address + "/NameServer/" + method);
     HttpRequest req =
@@ -269,26 +296,29 @@ public final class NameserverClient {
             .header("Authorization", authorization)
             .POST(HttpRequest.BodyPublishers.ofString(ProtoJson.write(request)))
             .build();
-    HttpResponse<String> resp;
     try {
-      resp = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream body = resp.body()) {
+        if (resp.statusCode() != 200) {
+          // brpc answers HTTP errors for unknown methods or malformed JSON; no OpenMLDB code then
+          String text = new String(body.readNBytes(301), StandardCharsets.UTF_8);
+          throw new NameserverRpcException(
+              method, -1, "HTTP " + resp.statusCode() + " from " + name + ": " + abbreviate(text));
+        }
+        try (JsonParser parser = ProtoJson.MAPPER.createParser(body)) {
+          return reader.read(parser);
+        } catch (JsonProcessingException e) {
+          throw new NameserverRpcException(
+              method, -1, "unreadable response from " + name + ": " + e.getOriginalMessage());
+        }
+      }
     } catch (IOException e) {
+      // no answer, or the connection broke while the body arrived
       throw new NameserverUnavailableException(
           method + ": nameserver " + name + " (" + address + ") unreachable: " + describe(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new NameserverUnavailableException(method + ": interrupted", e);
-    }
-    if (resp.statusCode() != 200) {
-      // brpc answers HTTP errors for unknown methods or malformed JSON; no OpenMLDB code then
-      throw new NameserverRpcException(
-          method, -1, "HTTP " + resp.statusCode() + " from " + name + ": " + abbreviate(resp.body()));
-    }
-    try {
-      return ProtoJson.read(resp.body());
-    } catch (IOException e) {
-      throw new NameserverRpcException(
-          method, -1, "unreadable response from " + name + ": " + abbreviate(resp.body()));
     }
   }
 

@@ -13,7 +13,8 @@ import java.util.List;
  * JSON as brpc maps OpenMLDB's protobuf messages: field names exactly as in the {@code .proto}
  * files (snake_case), enums by name, unset optional fields and empty repeated fields omitted.
  * Parsing is lenient (missing fields take proto defaults; numbers may arrive as strings) because
- * brpc omits whatever is unset.
+ * brpc omits whatever is unset. The large listings ({@code ShowTable}, {@code ShowOPStatus}) are
+ * read as a stream by {@link ProtoJsonStream}, with the same leniency.
  */
 public final class ProtoJson {
   /** Shared, thread-safe mapper. */
@@ -88,44 +89,5 @@ public final class ProtoJson {
   public static TabletInfo tablet(JsonNode n) {
     return new TabletInfo(
         text(n, "endpoint"), text(n, "state"), int64(n, "age"), text(n, "real_endpoint"));
-  }
-
-  /** {@code TableInfo} of {@code ShowTableResponse.table_info}. */
-  public static TableInfo table(JsonNode n) {
-    List<PartitionInfo> partitions = new ArrayList<>();
-    for (JsonNode p : repeated(n, "table_partition")) {
-      List<ReplicaInfo> replicas = new ArrayList<>();
-      for (JsonNode m : repeated(p, "partition_meta")) {
-        replicas.add(
-            new ReplicaInfo(
-                text(m, "endpoint"),
-                bool(m, "is_leader", false),
-                bool(m, "is_alive", true),
-                int64(m, "offset")));
-      }
-      partitions.add(new PartitionInfo(int32(p, "pid"), replicas));
-    }
-    partitions.sort((a, b) -> Integer.compare(a.pid(), b.pid()));
-    return new TableInfo(
-        text(n, "db"),
-        text(n, "name"),
-        int32(n, "tid"),
-        int32(n, "partition_num"),
-        int32(n, "replica_num"),
-        partitions);
-  }
-
-  /** {@code OPStatus} of {@code ShowOPStatusResponse.op_status}. */
-  public static OpStatus op(JsonNode n) {
-    return new OpStatus(
-        int64(n, "op_id"),
-        text(n, "op_type"),
-        text(n, "status"),
-        text(n, "db"),
-        text(n, "name"),
-        int32(n, "pid"),
-        int64(n, "start_time"),
-        int64(n, "end_time"),
-        text(n, "task_type"));
   }
 }

@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * The leader nameserver's RPCs (openmldb-protocol.md §2) over a {@link SimulatedCluster}'s state,
  * with OpenMLDB's return codes ({@code src/base/status.h}) and checks. Called with the cluster
- * lock held. Responses follow brpc's JSON mapping of {@code name_server.proto}.
+ * lock held. Responses follow brpc's JSON mapping of {@code name_server.proto}; the listings are
+ * snapshots written after the lock is released ({@link SimReply}).
  */
 final class NameserverRpcs {
   static final int OK = 0;
@@ -53,15 +54,21 @@ final class NameserverRpcs {
   }
 
   /** Dispatches one RPC; null for a method the simulator does not serve (HTTP 404). */
-  ObjectNode handle(String method, JsonNode r) {
+  SimReply handle(String method, JsonNode r) {
     if (c.autoFailover() && REFUSED_WITH_AUTO_FAILOVER.contains(method)) {
-      return general(AUTO_FAILOVER_ENABLED, "auto_failover is enabled");
+      return SimReply.of(general(AUTO_FAILOVER_ENABLED, "auto_failover is enabled"));
     }
     return switch (method) {
-      case "ShowTablet" -> showTablet();
       case "ShowTable" -> showTable(r);
-      case "ShowDatabase" -> showDatabase();
       case "ShowOPStatus" -> showOpStatus(r);
+      default -> SimReply.of(mutateOrShow(method, r));
+    };
+  }
+
+  private ObjectNode mutateOrShow(String method, JsonNode r) {
+    return switch (method) {
+      case "ShowTablet" -> showTablet();
+      case "ShowDatabase" -> showDatabase();
       case "ConfGet" -> confGet();
       case "ChangeLeader" -> changeLeader(r);
       case "AddReplicaNS" -> addReplica(r);
@@ -92,12 +99,11 @@ final class NameserverRpcs {
     return resp;
   }
 
-  private ObjectNode showTable(JsonNode r) {
+  private SimReply showTable(JsonNode r) {
     boolean all = ProtoJson.bool(r, "show_all", false);
     String db = ProtoJson.text(r, "db");
     String name = ProtoJson.text(r, "name");
-    ObjectNode resp = ok();
-    ArrayNode arr = resp.putArray("table_info");
+    List<SimTable> shown = new ArrayList<>();
     for (SimTable t : c.tablesList()) {
       // default-db tables always; every db with show_all; else the named db (OpenMLDB's ShowTable)
       if (!t.db.isEmpty() && !all && (db.isEmpty() || !t.db.equals(db))) {
@@ -106,43 +112,9 @@ final class NameserverRpcs {
       if (!name.isEmpty() && !t.name.equals(name)) {
         continue;
       }
-      arr.add(tableJson(t));
+      shown.add(t);
     }
-    return resp;
-  }
-
-  private ObjectNode tableJson(SimTable t) {
-    ObjectNode n = ProtoJson.object()
-        .put("name", t.name)
-        .put("db", t.db)
-        .put("tid", t.tid)
-        .put("partition_num", t.partitions.size())
-        .put("replica_num", t.replicaNum);
-    ArrayNode parts = n.putArray("table_partition");
-    for (SimTable.Partition p : t.partitions) {
-      ObjectNode pn = parts.addObject().put("pid", p.pid);
-      ArrayNode metas = pn.putArray("partition_meta");
-      long records = 0;
-      for (SimTable.Meta m : p.replicas) {
-        long offset = c.offset(m.endpoint, t.tid, p.pid);
-        if (m.leader && m.alive) {
-          records = offset;
-        }
-        metas.addObject()
-            .put("endpoint", m.endpoint)
-            .put("is_leader", m.leader)
-            .put("is_alive", m.alive)
-            .put("offset", offset)
-            .put("record_cnt", offset)
-            .put("tablet_has_partition", c.hasLoaded(m.endpoint, t.tid, p.pid));
-      }
-      ArrayNode terms = pn.putArray("term_offset");
-      for (long[] to : p.termOffsets) {
-        terms.addObject().put("term", to[0]).put("offset", to[1]);
-      }
-      pn.put("record_cnt", records);
-    }
-    return n;
+    return ShowTableReply.of(c, shown);
   }
 
   private ObjectNode showDatabase() {
@@ -152,9 +124,8 @@ final class NameserverRpcs {
     return resp;
   }
 
-  private ObjectNode showOpStatus(JsonNode r) {
-    ObjectNode resp = ok();
-    ArrayNode arr = resp.putArray("op_status");
+  private SimReply showOpStatus(JsonNode r) {
+    List<SimOp> listed = new ArrayList<>();
     for (SimOp op : c.opsList()) {
       if (ProtoJson.has(r, "op_id") && op.id != ProtoJson.int64(r, "op_id")) {
         continue;
@@ -168,18 +139,9 @@ final class NameserverRpcs {
       if (ProtoJson.has(r, "pid") && op.pid != ProtoJson.int32(r, "pid")) {
         continue;
       }
-      arr.addObject()
-          .put("op_id", op.id)
-          .put("op_type", op.type)
-          .put("name", op.name)
-          .put("db", op.db)
-          .put("pid", op.pid)
-          .put("status", op.status)
-          .put("task_type", op.status.equals("kInited") ? "-" : op.taskType)
-          .put("start_time", op.startTime)
-          .put("end_time", op.endTime);
+      listed.add(op);
     }
-    return resp;
+    return ShowOpStatusReply.of(listed);
   }
 
   private ObjectNode confGet() {

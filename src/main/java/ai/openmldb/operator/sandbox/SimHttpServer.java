@@ -1,8 +1,8 @@
 package ai.openmldb.operator.sandbox;
 
 import ai.openmldb.operator.openmldb.ProtoJson;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -23,7 +23,7 @@ import java.util.function.BooleanSupplier;
 final class SimHttpServer {
   /** Answers one RPC; returns null for an unknown method (HTTP 404, as brpc does). */
   interface Handler {
-    ObjectNode handle(String method, JsonNode request);
+    SimReply handle(String method, JsonNode request);
   }
 
   private final HttpServer server;
@@ -85,16 +85,25 @@ final class SimHttpServer {
       respond(exchange, 400, "Fail to parse JSON body: " + e.getMessage());
       return;
     }
-    ObjectNode response = handler.handle(method, request);
+    SimReply response = handler.handle(method, request);
     if (response == null) {
       respond(exchange, 404, "Fail to find method=" + method);
       return;
     }
-    byte[] out = ProtoJson.write(response).getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(200, out.length);
-    try (OutputStream os = exchange.getResponseBody()) {
-      os.write(out);
+    if (response instanceof SimReply.Tree tree) {
+      byte[] out = ProtoJson.write(tree.tree()).getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, out.length);
+      try (OutputStream os = exchange.getResponseBody()) {
+        os.write(out);
+      }
+      return;
+    }
+    // a large listing: generated while it is sent (chunked), the client parsing as it arrives
+    exchange.sendResponseHeaders(200, 0);
+    try (OutputStream os = exchange.getResponseBody();
+        JsonGenerator g = ProtoJson.MAPPER.getFactory().createGenerator(os)) {
+      response.write(g);
     }
   }
 

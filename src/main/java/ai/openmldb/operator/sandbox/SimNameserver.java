@@ -166,18 +166,19 @@ final class SimNameserver extends SimProcess {
   }
 
   /** One RPC: non-leaders answer 300; the call log records every call in order. */
-  private ObjectNode handle(String method, JsonNode request) {
+  private SimReply handle(String method, JsonNode request) {
     synchronized (cluster) {
-      ObjectNode resp;
+      SimReply resp;
       if (!cluster.isLeader(endpoint) || cluster.takeNotLeaderAnswer()) {
-        resp = NameserverRpcs.general(NameserverRpcs.NOT_LEADER, "nameserver is not leader");
+        resp = SimReply.of(
+            NameserverRpcs.general(NameserverRpcs.NOT_LEADER, "nameserver is not leader"));
       } else if (method.equals("ConfSet")) {
-        resp = confSet(request);
+        resp = SimReply.of(confSet(request));
       } else {
         resp = rpcs.handle(method, request);
       }
       cluster.recordCall(new RpcCall(Instant.now(), endpoint, method, request,
-          resp == null ? -1 : ProtoJson.int32(resp, "code")));
+          resp == null ? -1 : resp.code()));
       return resp;
     }
   }

@@ -38,7 +38,8 @@ final class SimTablet extends SimProcess {
 
   @Override
   void boot() throws Exception {
-    http = new SimHttpServer("TabletServer", "openmldb.api.TabletServer", this::handle,
+    http = new SimHttpServer("TabletServer", "openmldb.api.TabletServer",
+        (method, request) -> SimReply.of(handle(method, request)),
         () -> false, runtime.httpExecutor());
     putName(http.address());
     started = true;

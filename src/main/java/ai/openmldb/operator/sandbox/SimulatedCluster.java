@@ -1,5 +1,9 @@
 package ai.openmldb.operator.sandbox;
 
+import ai.openmldb.operator.openmldb.ProtoJson;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -308,6 +312,20 @@ public final class SimulatedCluster {
 
   public synchronized List<SimTableInfo> tables() {
     return tables.values().stream().map(this::info).toList();
+  }
+
+  /**
+   * Writes what the leader answers to {@code ShowTable show_all} now, as the RPC does (snapshot
+   * under the lock, JSON after it): for benchmarks that time the simulator's share alone.
+   */
+  public void writeShowTable(OutputStream out) throws IOException {
+    SimReply reply;
+    synchronized (this) {
+      reply = ShowTableReply.of(this, tablesList());
+    }
+    try (JsonGenerator g = ProtoJson.MAPPER.getFactory().createGenerator(out)) {
+      reply.write(g);
+    }
   }
 
   private SimTableInfo info(SimTable t) {

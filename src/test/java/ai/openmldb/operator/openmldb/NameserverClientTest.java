@@ -113,6 +113,60 @@ class NameserverClientTest {
     assertThat(client.showDatabases()).containsExactly("db1");
   }
 
+  /**
+   * The listings are read as a stream: every record must be what the nameserver holds. A table of
+   * 600 partitions makes a body of ~330 KB, sent in many chunks, with fenced and demoted leaders,
+   * different offsets per replica and a term history.
+   */
+  @Test
+  void showTablesAndShowOpStatusReadExactlyWhatTheNameserverHolds() {
+    cluster.createTable("db2", "big", 600, 3);
+    cluster.setReplicationLag(Duration.ofHours(1));
+    for (int i = 0; i < 900; i++) {
+      assertThat(cluster.write("db2", "big", i % 7).acknowledged()).isTrue();
+    }
+    client.updateTableAliveStatus("db2", "big", 3, tablet1, false); // a fenced follower
+    cluster.setReplicationLag(Duration.ZERO);
+    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.table("db2", "big").orElseThrow()
+        .partitions().stream().allMatch(p -> p.replicas().stream()
+            .mapToLong(SimulatedCluster.SimReplicaInfo::offset).distinct().count() == 1));
+    client.updateTableAliveStatus("db2", "big", 5, tablet2, false); // a fenced leader
+    client.changeLeader("db2", "big", 6, tablet1);                   // a demoted leader, term 2
+    awaitOpsDone();
+    cluster.answerNotLeader(1); // the retry reads a second, streamed answer
+
+    List<TableInfo> read = client.showTables();
+
+    List<SimulatedCluster.SimTableInfo> held = cluster.tables();
+    assertThat(read).extracting(t -> t.db() + "." + t.name())
+        .containsExactlyElementsOf(held.stream().map(t -> t.db() + "." + t.name()).toList());
+    for (SimulatedCluster.SimTableInfo h : held) {
+      TableInfo t = read.stream().filter(r -> r.name().equals(h.name())).findFirst().orElseThrow();
+      assertThat(t.tid()).isEqualTo(h.tid());
+      assertThat(t.partitionNum()).isEqualTo(h.partitions().size());
+      assertThat(t.partitions()).extracting(PartitionInfo::pid)
+          .containsExactlyElementsOf(h.partitions().stream().map(p -> p.pid()).toList());
+      for (SimulatedCluster.SimPartitionInfo hp : h.partitions()) {
+        assertThat(t.partition(hp.pid()).replicas())
+            .containsExactlyElementsOf(hp.replicas().stream().map(r -> new ReplicaInfo(
+                r.endpoint(), r.leader(), r.alive(), r.offset())).toList());
+      }
+    }
+    TableInfo big = read.stream().filter(t -> t.name().equals("big")).findFirst().orElseThrow();
+    assertThat(big.replicaNum()).isEqualTo(3);
+    assertThat(big.partitions()).hasSize(600);
+    assertThat(big.partition(0).replicas()).extracting(ReplicaInfo::offset)
+        .containsExactly(129L, 129L, 129L);
+    assertThat(big.partition(3).replicaOn(tablet1).orElseThrow().alive()).isFalse();
+    assertThat(big.partition(5).servingLeader()).isEmpty();
+    ReplicaInfo demoted = big.partition(6).replicaOn(tablet0).orElseThrow();
+    assertThat(demoted.leader() && !demoted.alive()).isTrue();
+    assertThat(client.showOpStatus())
+        .extracting(o -> o.opId() + " " + o.opType() + " " + o.db() + "." + o.name() + "/"
+            + o.pid() + " " + o.status())
+        .containsExactlyElementsOf(cluster.opSummaries());
+  }
+
   @Test
   void changeLeaderRunsAsAnOpAndRecoverTableDemotesTheOldLeader() {
     client.changeLeader("db1", "t1", 0, tablet1);
