@@ -24,6 +24,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,18 +74,22 @@ final class ScaleCheck {
       UpgradePlanner planner = new UpgradePlanner();
       UpgradeSettings settings = UpgradeSettings.defaults();
 
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       double[] observe = new double[PASSES];
       double[] decide = new double[PASSES];
+      double[] cpu = new double[PASSES];
       String decision = null;
       int rpcsPerPass = 0;
       ClusterObservation kept = null;
       for (int i = 0; i < WARMUP + PASSES; i++) {
         int calls0 = cluster.calls().size();
+        long c0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         ClusterObservation obs = observe(conn, pods, settings);
         long t1 = System.nanoTime();
         UpgradeDecision d = planner.decide(obs);
         long t2 = System.nanoTime();
+        long c2 = threads.getCurrentThreadCpuTime();
         rpcsPerPass = cluster.calls().size() - calls0;
         decision = d.getClass().getSimpleName() + ": " + d.describe();
         if (Boolean.getBoolean("openmldb.bench.trace")) {
@@ -94,6 +99,7 @@ final class ScaleCheck {
         if (i >= WARMUP) { // the first passes warm up the JIT
           observe[i - WARMUP] = (t1 - t0) / 1e6;
           decide[i - WARMUP] = (t2 - t1) / 1e6;
+          cpu[i - WARMUP] = (c2 - c0) / 1e6;
         }
         kept = obs;
       }
@@ -136,7 +142,7 @@ final class ScaleCheck {
       System.gc();
       long without = memory.getHeapMemoryUsage().getUsed();
       return new ScaleResult(tablets, partitionsSeen, PASSES, median(observe), median(decide),
-          median(total), max(total), median(render), median(parse), median(own),
+          median(total), max(total), median(cpu), median(render), median(parse), median(own),
           body.length / 1024, rpcsPerPass, decision,
           Math.max(0, withObservation - without) / (1024.0 * 1024.0),
           withObservation / (1024.0 * 1024.0),

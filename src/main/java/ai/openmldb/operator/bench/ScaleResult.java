@@ -11,6 +11,8 @@ import java.util.Locale;
  * @param decideMillis median time of the planner's decision
  * @param passMillis median of observation + decision
  * @param maxPassMillis slowest pass
+ * @param passCpuMillis median CPU time of the thread running the pass (the operator's parsing and
+ *     planning inside the pass; the simulated nameserver's work runs on its own threads)
  * @param simulatorMillis median time the simulated nameserver takes, alone, to snapshot and write
  *     the ShowTable response (the simulator's share; a real nameserver runs elsewhere)
  * @param parseMillis median time the operator takes, alone, to parse that response into records
@@ -23,7 +25,8 @@ import java.util.Locale;
  * @param maxHeapMiB the JVM's heap limit (-Xmx)
  */
 public record ScaleResult(int tablets, int partitions, int passes, double observeMillis,
-    double decideMillis, double passMillis, double maxPassMillis, double simulatorMillis,
+    double decideMillis, double passMillis, double maxPassMillis, double passCpuMillis,
+    double simulatorMillis,
     double parseMillis, double ownMillis, int showTableKiB,
     int rpcsPerPass, String decision,
     double observationHeapMiB, double heapUsedMiB, double maxHeapMiB, double setupSeconds) {
@@ -31,13 +34,14 @@ public record ScaleResult(int tablets, int partitions, int passes, double observ
     out.printf(Locale.ROOT,
         "scale: %d tablets, %d partitions: one pass end to end %.1f ms median, max %.1f over %d "
             + "passes (observe %.1f incl. a %d KiB ShowTable from the simulated nameserver in this "
-            + "JVM + plan %.1f); alone: simulator writes ShowTable %.1f ms, operator parses it "
+            + "JVM + plan %.1f), of which the operator's thread on CPU %.1f; alone: simulator "
+            + "writes ShowTable %.1f ms, operator parses it "
             + "%.1f ms, operator's own share (parse + plan) %.1f ms; %d RPCs per pass; "
             + "observation %.1f MiB, heap used after GC %.0f of %.0f MiB (simulated cluster "
             + "included)%n"
             + "  decision: %s%n",
         tablets, partitions, passMillis, maxPassMillis, passes, observeMillis, showTableKiB,
-        decideMillis, simulatorMillis, parseMillis, ownMillis, rpcsPerPass, observationHeapMiB,
+        decideMillis, passCpuMillis, simulatorMillis, parseMillis, ownMillis, rpcsPerPass, observationHeapMiB,
         heapUsedMiB, maxHeapMiB, decision);
   }
 
@@ -47,6 +51,7 @@ public record ScaleResult(int tablets, int partitions, int passes, double observ
         .put("observeMillisMedian", BenchReport.round(observeMillis))
         .put("decideMillisMedian", BenchReport.round(decideMillis))
         .put("passMillisMax", BenchReport.round(maxPassMillis))
+        .put("passCpuMillisMedian", BenchReport.round(passCpuMillis))
         .put("simulatorMillisMedian", BenchReport.round(simulatorMillis))
         .put("parseMillisMedian", BenchReport.round(parseMillis))
         .put("ownMillisMedian", BenchReport.round(ownMillis)).put("showTableKiB", showTableKiB)
