@@ -17,6 +17,8 @@ import java.util.Locale;
  * @param replicas replicas per partition
  * @param podStartMs time from a pod's deletion until its replacement's process starts
  * @param opMs time every nameserver op spends in kDoing
+ * @param nsTaskConcurrency the nameserver's {@code name_server_task_concurrency}: ops run one at
+ *     a time in each of that many FIFO queues, by {@code pid % N} (OpenMLDB's default 2, max 8)
  * @param replicationLagMs how long an acknowledged write takes to reach the followers
  * @param writeRate writes per second over all partitions
  * @param seed seed of the write order (the load is otherwise deterministic)
@@ -31,6 +33,9 @@ import java.util.Locale;
  *     drain} when smaller
  * @param drainTool leaders drained serially with the real tool's pacing (0: not run; the
  *     speed-up over the tool is then an estimate); extrapolated per leader like drainSerial
+ * @param drainTables tables the drain cluster's 2 x drain partitions are split into; tablet 0
+ *     leads the even pids of every other table and the odd pids of the rest (1: one table, tablet
+ *     0 leads only even pids)
  * @param scaleTablets tablets of the scale check; 0 skips it
  * @param scalePartitions partitions of the scale check
  * @param summary JSON summary file, or null
@@ -46,6 +51,7 @@ public record BenchOptions(
     int replicas,
     long podStartMs,
     long opMs,
+    int nsTaskConcurrency,
     long replicationLagMs,
     int writeRate,
     long seed,
@@ -55,6 +61,7 @@ public record BenchOptions(
     int drain,
     int drainSerial,
     int drainTool,
+    int drainTables,
     int scaleTablets,
     int scalePartitions,
     Path summary,
@@ -80,6 +87,8 @@ public record BenchOptions(
       simulation (the same for every way):
         --pod-start-ms N         pod deletion to new process start (default 500)
         --op-ms N                time of one nameserver op (default 100)
+        --ns-task-concurrency N  the nameserver's name_server_task_concurrency: ops run one at
+                                 a time in each of N queues, by pid % N (1..8, default 2)
         --replication-lag-ms N   leader to follower replication delay (default 20)
         --tool-poll-ms N         serial way: ShowOPStatus poll interval while waiting for an op
                                  (default 50, more eager than the real tool, which sleeps 2000:
@@ -97,6 +106,9 @@ public record BenchOptions(
                                  cost extrapolated to --drain when smaller
         --drain-tool N           leaders drained serially at the real tool's pace (2 s
                                  WaitingOP sleep; default 0 = not run, estimate instead)
+        --drain-tables N         split the drain cluster's partitions into N tables (default
+                                 1); tablet 0 leads even pids in half of them, odd pids in the
+                                 other half, as OpenMLDB's shuffled placement does on average
         --scale-tablets N        tablets of the one-pass scale check (default 100; 0 skips)
         --scale-partitions N     partitions of the scale check (default 10000)
       output:
@@ -107,7 +119,7 @@ public record BenchOptions(
 
   public static BenchOptions defaults() {
     return new BenchOptions(false, List.of(Way.NAIVE, Way.SERIAL, Way.OPERATOR), 4, 2, 2, 8, 3,
-        500, 100, 20, 1000, 42, 50, 16, 100, 100, -1, 0, 100, 10_000, null, null);
+        500, 100, 2, 20, 1000, 42, 50, 16, 100, 100, -1, 0, 1, 100, 10_000, null, null);
   }
 
   public static BenchOptions parse(String[] args) {
@@ -121,6 +133,7 @@ public record BenchOptions(
     int replicas = o.replicas;
     long podStart = o.podStartMs;
     long op = o.opMs;
+    int taskConcurrency = o.nsTaskConcurrency;
     long lag = o.replicationLagMs;
     int rate = o.writeRate;
     long seed = o.seed;
@@ -130,6 +143,7 @@ public record BenchOptions(
     int drain = o.drain;
     int drainSerial = o.drainSerial;
     int drainTool = o.drainTool;
+    int drainTables = o.drainTables;
     int scaleTablets = o.scaleTablets;
     int scalePartitions = o.scalePartitions;
     Path summary = null;
@@ -161,6 +175,7 @@ public record BenchOptions(
         case "--replicas" -> replicas = intAtLeast(name, value, 1);
         case "--pod-start-ms" -> podStart = intAtLeast(name, value, 0);
         case "--op-ms" -> op = intAtLeast(name, value, 0);
+        case "--ns-task-concurrency" -> taskConcurrency = intAtLeast(name, value, 1);
         case "--replication-lag-ms" -> lag = intAtLeast(name, value, 0);
         case "--write-rate" -> rate = intAtLeast(name, value, 0);
         case "--seed" -> seed = longValue(name, value);
@@ -170,6 +185,7 @@ public record BenchOptions(
         case "--drain" -> drain = intAtLeast(name, value, 0);
         case "--drain-serial" -> drainSerial = intAtLeast(name, value, 0);
         case "--drain-tool" -> drainTool = intAtLeast(name, value, 0);
+        case "--drain-tables" -> drainTables = intAtLeast(name, value, 1);
         case "--scale-tablets" -> scaleTablets = intAtLeast(name, value, 0);
         case "--scale-partitions" -> scalePartitions = intAtLeast(name, value, 1);
         case "--summary" -> summary = Path.of(value);
@@ -181,12 +197,22 @@ public record BenchOptions(
       throw new IllegalArgumentException(
           "--replicas " + replicas + " is more than --tablets " + tablets);
     }
+    if (taskConcurrency > 8) {
+      throw new IllegalArgumentException("--ns-task-concurrency must be 1..8 (OpenMLDB's "
+          + "name_server_task_max_concurrency), got " + taskConcurrency);
+    }
+    for (int n : new int[] {drain, serialOrDrain(drainSerial, drain), drainTool}) {
+      if (n > 0 && (2 * n) % drainTables != 0) {
+        throw new IllegalArgumentException("--drain-tables " + drainTables + " must divide the "
+            + "drain clusters' 2 x leaders partitions (" + 2 * n + ")");
+      }
+    }
     if (scaleTablets > 0 && scaleTablets < 2) {
       throw new IllegalArgumentException("--scale-tablets must be 0 or at least 2");
     }
     return new BenchOptions(help, ways, tablets, nameservers, tables, partitions, replicas,
-        podStart, op, lag, rate, seed, poll, moves, stepPoll, drain, drainSerial, drainTool,
-        scaleTablets, scalePartitions, summary, chart);
+        podStart, op, taskConcurrency, lag, rate, seed, poll, moves, stepPoll, drain, drainSerial,
+        drainTool, drainTables, scaleTablets, scalePartitions, summary, chart);
   }
 
   private static List<Way> parseWays(String value) {
@@ -233,13 +259,17 @@ public record BenchOptions(
   BenchOptions withShape(int newNameservers, int newTablets, int newTables, int newPartitions,
       int newReplicas) {
     return new BenchOptions(help, ways, newTablets, newNameservers, newTables, newPartitions,
-        newReplicas, podStartMs, opMs, replicationLagMs, writeRate, seed, toolPollMs,
-        maxConcurrentLeaderMoves, stepPollMs, drain, drainSerial, drainTool, scaleTablets,
-        scalePartitions, summary, chart);
+        newReplicas, podStartMs, opMs, nsTaskConcurrency, replicationLagMs, writeRate, seed,
+        toolPollMs, maxConcurrentLeaderMoves, stepPollMs, drain, drainSerial, drainTool,
+        drainTables, scaleTablets, scalePartitions, summary, chart);
   }
 
   /** Leaders the generous serial drain moves (0: not run). */
   public int serialDrainLeaders() {
+    return serialOrDrain(drainSerial, drain);
+  }
+
+  private static int serialOrDrain(int drainSerial, int drain) {
     return drainSerial < 0 ? drain : drainSerial;
   }
 

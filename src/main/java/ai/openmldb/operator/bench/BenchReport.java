@@ -30,9 +30,11 @@ public record BenchReport(
     BenchOptions o = options;
     out.printf(Locale.ROOT,
         "%nbench: %d nameservers, %d tablets, %d tables x %d partitions x %d replicas; "
-            + "pod start %d ms, op %d ms, replication lag %d ms, %d writes/s%n%n",
+            + "pod start %d ms, op %d ms in %d queues (pid %% %d), replication lag %d ms, "
+            + "%d writes/s%n%n",
         o.nameservers(), o.tablets(), o.tables(), o.partitions(), o.replicas(), o.podStartMs(),
-        o.opMs(), o.replicationLagMs(), o.writeRate());
+        o.opMs(), o.nsTaskConcurrency(), o.nsTaskConcurrency(), o.replicationLagMs(),
+        o.writeRate());
     out.printf(Locale.ROOT, "%-11s %8s %11s %12s %7s %11s %6s %9s %8s %8s %9s %6s %8s%n",
         "way", "wall s", "leaderless", "unavailable", "fenced", "lost/acked", "moves",
         "pod wait", "op wait", "busy s", "overhead", "wall/", "leaders");
@@ -99,6 +101,7 @@ public record BenchReport(
     p.put("nameservers", o.nameservers()).put("tablets", o.tablets()).put("tables", o.tables())
         .put("partitionsPerTable", o.partitions()).put("replicas", o.replicas())
         .put("podStartMs", o.podStartMs()).put("opMs", o.opMs())
+        .put("nsTaskConcurrency", o.nsTaskConcurrency())
         .put("replicationLagMs", o.replicationLagMs()).put("writeRate", o.writeRate())
         .put("seed", o.seed()).put("toolPollMs", o.toolPollMs())
         .put("maxConcurrentLeaderMoves", o.maxConcurrentLeaderMoves())

@@ -31,6 +31,7 @@ final class BenchWorld {
   static SimulatedOpenMLDB.Settings simSettings(BenchOptions o) {
     return SimulatedOpenMLDB.Settings.defaults()
         .withOpLatency(Duration.ofMillis(o.opMs()))
+        .withTaskConcurrency(o.nsTaskConcurrency())
         .withReplicationLag(Duration.ofMillis(o.replicationLagMs()));
   }
 

@@ -11,10 +11,18 @@ import java.util.Locale;
  * A serial run of fewer leaders is extrapolated to {@code leaders} by its cost per leader (the
  * serial procedure does the same work for every leader, one after another); 0 leaders means not
  * run. Without a tool run, the tool's time is an estimate: two waits of at least 2 s per leader.
+ *
+ * <p>The nameserver runs ops in {@code taskConcurrency} FIFO queues by {@code pid % taskConcurrency};
+ * the tablet's leaders fall into {@code queuesUsed} of them, {@code opsInBusiestQueue} in the
+ * busiest. {@code fencedPartitionSeconds} is the operator's price for losing no write: Σ over the
+ * moved partitions of the time they refused writes (fenced until their leader change ran), the
+ * longest single pause {@code longestFenceSeconds}. The serial ways fence nothing (and lose the
+ * writes an {@code auto} leader change drops).
  */
 public record DrainResult(int leaders, long opMs, long toolPollMs, int maxConcurrentMoves,
-    int opsInBusiestQueue, double concurrentSeconds, int serialLeaders, double serialSeconds, int toolLeaders,
-    double toolSeconds) {
+    int taskConcurrency, int tables, int queuesUsed, int opsInBusiestQueue,
+    double concurrentSeconds, double fencedPartitionSeconds, double longestFenceSeconds,
+    int serialLeaders, double serialSeconds, int toolLeaders, double toolSeconds) {
 
   static final double TOOL_SLEEP_SECONDS = SerialRoll.Pacing.TOOL.waitPollMs() / 1000.0;
 
@@ -44,21 +52,26 @@ public record DrainResult(int leaders, long opMs, long toolPollMs, int maxConcur
   }
 
   /**
-   * The op-queue bound: ops run one at a time in each of 2 FIFO queues (pid % 2), so the drain
-   * takes at least (leader changes in the busier queue) x op: N/2 x op when the tablet's leaders
-   * are spread evenly over both, N x op when they share one (round-robin placement over an even
-   * number of tablets puts every leader of a tablet on pids of one parity).
+   * The op-queue bound: ops run one at a time in each FIFO queue (pid % taskConcurrency), so the
+   * drain takes at least (leader changes in the busiest queue) x op: N / queuesUsed x op when the
+   * tablet's leaders are spread evenly (one table over 2 tablets gives a tablet only even or
+   * only odd pids: half the queues when taskConcurrency is even).
    */
   double queueBoundSeconds() {
     return opsInBusiestQueue * opMs / 1000.0;
   }
 
   void print(PrintStream out) {
-    out.printf(Locale.ROOT, "drain %d leaders off one tablet (op %d ms):%n", leaders, opMs);
+    out.printf(Locale.ROOT, "drain %d leaders off one tablet (%d table%s; op %d ms, %d op queues"
+            + " by pid %% %d, the leaders' changes in %d of them):%n", leaders, tables,
+        tables == 1 ? "" : "s", opMs, taskConcurrency, taskConcurrency, queuesUsed);
     out.printf(Locale.ROOT, "  operator (<= %d fenced at once)   %9.2f s  %8.1f ms/leader"
-            + "  (op-queue bound %d ops in the busier queue x op = %.2f s)%n", maxConcurrentMoves,
+            + "  (op-queue bound %d ops in the busiest queue x op = %.2f s)%n", maxConcurrentMoves,
         concurrentSeconds, concurrentSeconds * 1000 / leaders, opsInBusiestQueue,
         queueBoundSeconds());
+    out.printf(Locale.ROOT, "    fenced (writes refused) %.1f partition-s, %.2f s per moved leader,"
+            + " longest %.2f s%n", fencedPartitionSeconds, fencedPartitionSeconds / leaders,
+        longestFenceSeconds);
     if (serialLeaders > 0) {
       out.printf(Locale.ROOT, "  serial script, poll %4d ms      %9.2f s  %8.1f ms/leader"
               + "  %s: %.1fx slower than the operator%n", toolPollMs, serialSecondsAtN(),
@@ -81,7 +94,11 @@ public record DrainResult(int leaders, long opMs, long toolPollMs, int maxConcur
     ObjectNode n = BenchCommand.object();
     n.put("leaders", leaders).put("opMs", opMs).put("toolPollMs", toolPollMs)
         .put("maxConcurrentLeaderMoves", maxConcurrentMoves)
+        .put("nsTaskConcurrency", taskConcurrency).put("tables", tables)
+        .put("queuesUsed", queuesUsed)
         .put("concurrentSeconds", BenchReport.round(concurrentSeconds))
+        .put("fencedPartitionSeconds", BenchReport.round(fencedPartitionSeconds))
+        .put("longestFenceSeconds", BenchReport.round(longestFenceSeconds))
         .put("opsInBusiestQueue", opsInBusiestQueue)
         .put("queueBoundSeconds", BenchReport.round(queueBoundSeconds()))
         .put("serialLeadersMeasured", serialLeaders)

@@ -236,7 +236,7 @@ final class NameserverRpcs {
       pids.add(tg.partition().pid);
     }
     for (int pid : pids) {
-      c.addReplicaOp(tg.table(), pid, ep);
+      c.addReplicaNsOp(tg.table(), pid, ep);
     }
     return ok();
   }

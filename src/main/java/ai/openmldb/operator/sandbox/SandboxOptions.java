@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * @param writeRate writes per second spread over all partitions; 0 for none
  * @param podStartMs simulated pod start time (image pull + process start)
  * @param opMs simulated duration of one nameserver op
+ * @param nsTaskConcurrency the nameserver's {@code name_server_task_concurrency}: ops run in
+ *     queues by {@code pid % N} (1..8, OpenMLDB's default 2)
  * @param port API server port; 0 picks a free one
  * @param kubeconfig where the kubeconfig is written; null for a temporary file
  * @param chaosStuckPod pod that never becomes ready once it runs {@code to}; null for none
@@ -39,6 +41,7 @@ public record SandboxOptions(
     Path summary,
     long podStartMs,
     long opMs,
+    int nsTaskConcurrency,
     String namespace,
     int port,
     Path kubeconfig,
@@ -73,6 +76,8 @@ public record SandboxOptions(
       simulation:
         --pod-start-ms N         time for a pod to start (default 300)
         --op-ms N                time of one nameserver op (default 200)
+        --ns-task-concurrency N  the nameserver's name_server_task_concurrency: ops run one
+                                 at a time in each of N queues, by pid % N (1..8, default 2)
         --step-timeout-seconds N spec.upgrade's pod-ready, leader-move and catch-up timeouts:
                                  how long a step may make no progress before the roll halts
                                  (default: the CRD's, 600/600/1800)
@@ -117,7 +122,7 @@ public record SandboxOptions(
   }
 
   public static SandboxOptions defaults() {
-    return new SandboxOptions(false, false, 3, 2, 4, 3, "0.9.2", "0.9.3", 200, 42, null, 300, 200,
+    return new SandboxOptions(false, false, 3, 2, 4, 3, "0.9.2", "0.9.3", 200, 42, null, 300, 200, 2,
         "openmldb", 0, null, 0, false, false, false, false, null, false, 0, 0, 0);
   }
 
@@ -150,6 +155,7 @@ public record SandboxOptions(
         case "--summary" -> b.summary = Path.of(value(option, rest));
         case "--pod-start-ms" -> b.podStartMs = longValue(option, rest, 0, 600_000);
         case "--op-ms" -> b.opMs = longValue(option, rest, 0, 600_000);
+        case "--ns-task-concurrency" -> b.nsTaskConcurrency = intValue(option, rest, 1, 8);
         case "--namespace" -> b.namespace = matching(option, rest, DNS_LABEL,
             "a DNS label (lower-case letters, digits, '-')");
         case "--port" -> b.port = intValue(option, rest, 0, 65535);
@@ -274,6 +280,7 @@ public record SandboxOptions(
     Path summary;
     long podStartMs;
     long opMs;
+    int nsTaskConcurrency;
     String namespace;
     int port;
     Path kubeconfig;
@@ -302,6 +309,7 @@ public record SandboxOptions(
       summary = o.summary;
       podStartMs = o.podStartMs;
       opMs = o.opMs;
+      nsTaskConcurrency = o.nsTaskConcurrency;
       namespace = o.namespace;
       port = o.port;
       kubeconfig = o.kubeconfig;
@@ -319,7 +327,7 @@ public record SandboxOptions(
 
     SandboxOptions build() {
       return new SandboxOptions(help, keepRunning, tablets, tables, partitions, replicas, from, to,
-          writeRate, seed, summary, podStartMs, opMs, namespace, port, kubeconfig,
+          writeRate, seed, summary, podStartMs, opMs, nsTaskConcurrency, namespace, port, kubeconfig,
           chaosOperatorRestarts, chaosRestartAtSteps, chaosZkMemberLoss, chaosZkSessionExpiry,
           chaosNameserverFailover, chaosStuckPod, chaosFailedOp, chaosNameserverOutageSeconds,
           chaosReplicationLagMs, stepTimeoutSeconds);

@@ -47,12 +47,14 @@ public final class SandboxWorld implements AutoCloseable {
       printer.line("Kubernetes API %s (CRD %s, namespace %s)", kube.url(),
           SandboxKubernetes.crdName(), options.namespace());
       sim = new SimulatedOpenMLDB(SimulatedOpenMLDB.Settings.defaults()
-          .withOpLatency(Duration.ofMillis(options.opMs())));
+          .withOpLatency(Duration.ofMillis(options.opMs()))
+          .withTaskConcurrency(options.nsTaskConcurrency()));
       StatefulSetSimulator sts = new StatefulSetSimulator(kube.client(), sim,
           SimulatorSettings.defaults().withPodStartDelay(Duration.ofMillis(options.podStartMs())),
           printer::podEvent).start();
       printer.line("StatefulSet controller and kubelet simulator (pod start %d ms) driving the"
-          + " simulated OpenMLDB (op %d ms)", options.podStartMs(), options.opMs());
+          + " simulated OpenMLDB (op %d ms, %d op queues)", options.podStartMs(), options.opMs(),
+          options.nsTaskConcurrency());
       return new SandboxWorld(zk, kube, sim, sts, OperatorConfig.forMockApi());
     } catch (RuntimeException e) {
       if (sim != null) {

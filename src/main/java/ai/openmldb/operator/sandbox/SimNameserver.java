@@ -121,6 +121,14 @@ final class SimNameserver extends SimProcess {
       // how long a vanished tablet waits before being offlined (OpenMLDB's default is 5 min)
       cluster.setTabletOfflineDelay(java.time.Duration.ofMillis(Long.parseLong(heartbeat)));
     }
+    String concurrency = spec.flags().get("name_server_task_concurrency");
+    if (concurrency != null && concurrency.matches("\\d{1,3}")) {
+      // the op queues a leader fills: pid % name_server_task_concurrency; OpenMLDB spreads ops
+      // over all its queues when the flag is 0 or not below their number
+      int n = Integer.parseInt(concurrency);
+      cluster.setTaskConcurrency(n >= 1 && n <= SimulatedCluster.MAX_TASK_CONCURRENCY
+          ? n : SimulatedCluster.MAX_TASK_CONCURRENCY);
+    }
     cluster.leadershipGained(this, af);
     CuratorCache nodes = CuratorCache.build(zk, cluster.root + "/nodes");
     String prefix = cluster.root + "/nodes/";

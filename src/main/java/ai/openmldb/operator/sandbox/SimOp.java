@@ -2,7 +2,8 @@ package ai.openmldb.operator.sandbox;
 
 /**
  * One nameserver op ({@code OPInfo}): created by an RPC or by auto-failover, queued in FIFO queue
- * {@code pid % 2}, run when it reaches the head of its queue, ending kDone, kFailed or kCanceled.
+ * {@code pid % name_server_task_concurrency}, run when it reaches the head of its queue, ending
+ * kDone, kFailed or kCanceled.
  */
 final class SimOp {
   /** The op's work, run under the cluster lock; returns null when done, else why it failed. */

@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SimulatedCluster {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedCluster.class);
-  static final int OP_QUEUES = 2;
+  /** OpenMLDB's {@code name_server_task_concurrency} default. */
+  public static final int DEFAULT_TASK_CONCURRENCY = 2;
+  /** OpenMLDB's {@code name_server_task_max_concurrency} default: the op queues that exist. */
+  public static final int MAX_TASK_CONCURRENCY = 8;
   static final int MAX_OPS_LISTED = 10_000;
 
   final String zkConnect;
@@ -54,7 +57,8 @@ public final class SimulatedCluster {
   private boolean autoFailover;
   private final List<SimOp> ops = new ArrayList<>();
   private long lastOpId;
-  private final Map<Integer, ArrayDeque<SimOp>> queues = new HashMap<>();
+  private final Map<Integer, ArrayDeque<SimOp>> queues = new TreeMap<>();
+  private int taskConcurrency;
   private final List<RpcCall> calls = new ArrayList<>();
 
   // ---- tablets' data and the running processes ----
@@ -107,7 +111,8 @@ public final class SimulatedCluster {
     this.replicationLag = s.replicationLag();
     this.tabletOfflineDelay = s.tabletOfflineDelay();
     this.catchUpTolerance = s.catchUpTolerance();
-    for (int q = 0; q < OP_QUEUES; q++) {
+    this.taskConcurrency = s.taskConcurrency();
+    for (int q = 0; q < MAX_TASK_CONCURRENCY; q++) {
       queues.put(q, new ArrayDeque<>());
     }
     exec.scheduleWithFixedDelay(this::replicateAll, 10, 10, TimeUnit.MILLISECONDS);
@@ -137,6 +142,26 @@ public final class SimulatedCluster {
   /** How long an entry the leader acknowledged takes to reach its followers. */
   public synchronized void setReplicationLag(Duration d) {
     replicationLag = d;
+  }
+
+  /**
+   * The nameserver's {@code name_server_task_concurrency}: ops created from now on go to queue
+   * {@code pid % n} (ops already queued stay where they are, as OpenMLDB records each op's queue).
+   */
+  public synchronized void setTaskConcurrency(int n) {
+    taskConcurrency = checkTaskConcurrency(n);
+  }
+
+  public synchronized int taskConcurrency() {
+    return taskConcurrency;
+  }
+
+  static int checkTaskConcurrency(int n) {
+    if (n < 1 || n > MAX_TASK_CONCURRENCY) {
+      throw new IllegalArgumentException("name_server_task_concurrency must be 1.."
+          + MAX_TASK_CONCURRENCY + " (name_server_task_max_concurrency), got " + n);
+    }
+    return n;
   }
 
   /** How long a tablet must stay unregistered before the nameserver offlines it. */
@@ -225,6 +250,16 @@ public final class SimulatedCluster {
   }
 
   /**
+   * A table placed round-robin from the {@code firstTablet}-th live tablet (in endpoint order):
+   * partition i on tablets firstTablet + i, + i + 1, ...; the first is leader. OpenMLDB shuffles
+   * the tablets before placing each new table, so which tablet leads pid 0 varies per table.
+   */
+  public synchronized SimTableInfo createTable(String db, String name, int partitions,
+      int replicas, int firstTablet) {
+    return createTableAt(db, name, partitions, replicas, firstTablet);
+  }
+
+  /**
    * The tables OpenMLDB creates itself (0.8/0.9): {@code INFORMATION_SCHEMA.GLOBAL_VARIABLES},
    * {@code INFORMATION_SCHEMA.DEPLOY_RESPONSE_TIME}, {@code __INTERNAL_DB.PRE_AGG_META_INFO},
    * {@code __INTERNAL_DB.JOB_INFO}, {@code __INTERNAL_DB.USER}: one partition each, spread over
@@ -239,13 +274,13 @@ public final class SimulatedCluster {
         {"__INTERNAL_DB", "USER"}};
     for (int i = 0; i < names.length; i++) {
       if (!tables.containsKey(names[i][0] + "." + names[i][1])) {
-        out.add(createTable(names[i][0], names[i][1], 1, replicas, i));
+        out.add(createTableAt(names[i][0], names[i][1], 1, replicas, i));
       }
     }
     return out;
   }
 
-  private SimTableInfo createTable(String db, String name, int partitions, int replicas,
+  private SimTableInfo createTableAt(String db, String name, int partitions, int replicas,
       int firstTablet) {
     List<String> live = tablets.entrySet().stream()
         .filter(e -> e.getValue().serving())
@@ -873,10 +908,19 @@ public final class SimulatedCluster {
     return self[0];
   }
 
+  /** kAddReplicaOP of {@code AddReplicaNS}: OpenMLDB queues it with concurrency 1 (queue 0). */
+  SimOp addReplicaNsOp(SimTable t, int pid, String ep) {
+    return addReplicaOp(t, pid, ep, 1);
+  }
+
   /** kAddReplicaOP: snapshot of the leader to the new tablet, then follow; meta added when caught up. */
   SimOp addReplicaOp(SimTable t, int pid, String ep) {
+    return addReplicaOp(t, pid, ep, taskConcurrency);
+  }
+
+  private SimOp addReplicaOp(SimTable t, int pid, String ep, int concurrency) {
     SimOp[] self = new SimOp[1];
-    self[0] = createOp("kAddReplicaOP", t, pid, "kAddReplica", () -> {
+    self[0] = createOp("kAddReplicaOP", t, pid, "kAddReplica", concurrency, () -> {
       SimTable.Partition p = t.partition(pid).orElseThrow();
       if (p.replica(ep).isPresent()) {
         return ep + " already holds " + t.name + "/" + pid;
@@ -929,10 +973,20 @@ public final class SimulatedCluster {
   }
 
   // =====================================================================================
-  // Ops: FIFO queues by pid % 2, only each queue's head runs
+  // Ops: FIFO queues by pid % name_server_task_concurrency, only each queue's head runs
   // =====================================================================================
 
+  /** An op queued as OpenMLDB's RPCs queue theirs: {@code pid % name_server_task_concurrency}. */
   SimOp createOp(String type, SimTable t, int pid, String taskType, SimOp.Body body) {
+    return createOp(type, t, pid, taskType, taskConcurrency, body);
+  }
+
+  /**
+   * An op in queue {@code pid % concurrency} ({@code NameServerImpl::AddOPData}; {@code
+   * AddReplicaNS} passes 1, so its ops share queue 0).
+   */
+  SimOp createOp(String type, SimTable t, int pid, String taskType, int concurrency,
+      SimOp.Body body) {
     SimOp op = new SimOp(++lastOpId, type, t.db, t.name, pid, taskType, body);
     for (int i = 0; i < failNextOps.size(); i++) {
       String f = failNextOps.get(i);
@@ -946,9 +1000,16 @@ public final class SimulatedCluster {
     while (ops.size() > MAX_OPS_LISTED) {
       ops.remove(0);
     }
-    queues.get(pid % OP_QUEUES).add(op);
+    queues.get(queueOf(pid, concurrency)).add(op);
     pump();
     return op;
+  }
+
+  /** {@code AddOPData}: {@code pid % concurrency} when 0 < concurrency < queues, else all. */
+  static int queueOf(int pid, int concurrency) {
+    int n = concurrency > 0 && concurrency < MAX_TASK_CONCURRENCY
+        ? concurrency : MAX_TASK_CONCURRENCY;
+    return Math.floorMod(pid, n);
   }
 
   List<SimOp> opsList() {

@@ -35,24 +35,37 @@ public final class SimulatedOpenMLDB implements PodProcessRuntime, AutoCloseable
    *     offlines it (OpenMLDB's {@code tablet_heartbeat_timeout})
    * @param catchUpTolerance entries a recovering or added replica may lag and count as caught up
    *     (OpenMLDB's {@code check_binlog_sync_progress_delta}, 100,000)
+   * @param taskConcurrency the nameserver's {@code name_server_task_concurrency}: ops run in that
+   *     many FIFO queues, by {@code pid % taskConcurrency} (OpenMLDB's default 2, at most its
+   *     {@code name_server_task_max_concurrency}, 8); a nameserver started with the flag uses it
    */
   public record Settings(
       Duration opLatency, Duration replicationLag, Duration tabletOfflineDelay,
-      long catchUpTolerance) {
+      long catchUpTolerance, int taskConcurrency) {
+    public Settings {
+      SimulatedCluster.checkTaskConcurrency(taskConcurrency);
+    }
+
     public static Settings defaults() {
-      return new Settings(Duration.ofMillis(100), Duration.ZERO, Duration.ZERO, 100_000);
+      return new Settings(Duration.ofMillis(100), Duration.ZERO, Duration.ZERO, 100_000,
+          SimulatedCluster.DEFAULT_TASK_CONCURRENCY);
     }
 
     public Settings withOpLatency(Duration d) {
-      return new Settings(d, replicationLag, tabletOfflineDelay, catchUpTolerance);
+      return new Settings(d, replicationLag, tabletOfflineDelay, catchUpTolerance,
+          taskConcurrency);
     }
 
     public Settings withReplicationLag(Duration d) {
-      return new Settings(opLatency, d, tabletOfflineDelay, catchUpTolerance);
+      return new Settings(opLatency, d, tabletOfflineDelay, catchUpTolerance, taskConcurrency);
     }
 
     public Settings withTabletOfflineDelay(Duration d) {
-      return new Settings(opLatency, replicationLag, d, catchUpTolerance);
+      return new Settings(opLatency, replicationLag, d, catchUpTolerance, taskConcurrency);
+    }
+
+    public Settings withTaskConcurrency(int n) {
+      return new Settings(opLatency, replicationLag, tabletOfflineDelay, catchUpTolerance, n);
     }
   }
 

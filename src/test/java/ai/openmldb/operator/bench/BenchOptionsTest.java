@@ -42,6 +42,22 @@ class BenchOptionsTest {
   }
 
   @Test
+  void taskConcurrencyIsOpenMLDBsFlagAndDrainTablesMustDivideThePartitions() {
+    assertThat(BenchOptions.parse(new String[0]).nsTaskConcurrency()).isEqualTo(2);
+    assertThat(BenchOptions.parse(new String[0]).drainTables()).isEqualTo(1);
+    BenchOptions o = BenchOptions.parse(new String[] {"--ns-task-concurrency", "8",
+        "--drain", "100", "--drain-serial", "10", "--drain-tool", "5", "--drain-tables", "2"});
+    assertThat(o.nsTaskConcurrency()).isEqualTo(8);
+    assertThat(o.drainTables()).isEqualTo(2);
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--ns-task-concurrency", "9"}))
+        .hasMessageContaining("name_server_task_max_concurrency");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--ns-task-concurrency", "0"}))
+        .hasMessageContaining("--ns-task-concurrency");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--drain", "100",
+        "--drain-tables", "3"})).hasMessageContaining("--drain-tables 3");
+  }
+
+  @Test
   void rejectsBadInputNamingTheOption() {
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--tablets", "x"}))
         .hasMessageContaining("--tablets");

@@ -179,6 +179,69 @@ class SimulatedOpenMLDBTest {
         .isGreaterThanOrEqualTo(r.leaderlessPartitionSeconds());
   }
 
+  /** Status of the newest op of each pid, in pid order (ops never finish: latency 1 h). */
+  private static List<String> opStatusByPid(NameserverClient client, int... pids) {
+    List<String> out = new ArrayList<>();
+    for (int pid : pids) {
+      out.add(pid + " " + client.showOpStatus("db", "t", pid).get(0).status());
+    }
+    return out;
+  }
+
+  /** Leader changes of pids 0 and 2 at a task concurrency: which of them run (latency 1 h). */
+  private List<String> changeLeadersOfPids0And2At(int taskConcurrency) {
+    SimulatedCluster cluster = launch(1, 2, false);
+    NameserverClient client = connect().nameserver();
+    cluster.createTable("db", "t", 4, 2);
+    cluster.setOpLatency(Duration.ofHours(1)); // every op stays kDoing once it started
+    cluster.setTaskConcurrency(taskConcurrency);
+    client.changeLeader("db", "t", 0, tablet(1));
+    client.changeLeader("db", "t", 2, tablet(1));
+    client.changeLeader("db", "t", 1, tablet(0));
+    return opStatusByPid(client, 0, 2, 1);
+  }
+
+  @Test
+  void opsRunInQueuesByPidModuloTheNameserversTaskConcurrency() {
+    // OpenMLDB's default name_server_task_concurrency 2: pids 0 and 2 share queue 0
+    assertThat(changeLeadersOfPids0And2At(2))
+        .containsExactly("0 kDoing", "2 kInited", "1 kDoing");
+    // at 4 they have a queue each
+    assertThat(changeLeadersOfPids0And2At(4))
+        .containsExactly("0 kDoing", "2 kDoing", "1 kDoing");
+    // at 1 everything waits behind pid 0
+    assertThat(changeLeadersOfPids0And2At(1))
+        .containsExactly("0 kDoing", "2 kInited", "1 kInited");
+  }
+
+  @Test
+  void addReplicaNsOpsShareQueueZeroWhateverTheTaskConcurrency() {
+    SimulatedCluster cluster = launch(1, 3, false);
+    NameserverClient client = connect().nameserver();
+    cluster.createTable("db", "t", 4, 2); // pid i on tablets i % 3, (i + 1) % 3
+    cluster.setTaskConcurrency(8);
+    cluster.setOpLatency(Duration.ofHours(1));
+    // AddReplicaNS queues its op with concurrency 1 (NameServerImpl::AddReplicaNS): pid 1 waits
+    client.addReplica("db", "t", 0, tablet(2));
+    client.addReplica("db", "t", 1, tablet(0));
+    client.changeLeader("db", "t", 3, tablet(1)); // ChangeLeader: queue pid % 8 = 3
+    assertThat(client.showOpStatus()).extracting(o -> o.pid() + " " + o.opType() + " " + o.status())
+        .containsExactly("0 kAddReplicaOP kDoing", "1 kAddReplicaOP kInited",
+            "3 kChangeLeaderOP kDoing");
+  }
+
+  @Test
+  void taskConcurrencyOutsideOpenMLDBsQueuesIsRefused() {
+    SimulatedOpenMLDB.Settings s = SimulatedOpenMLDB.Settings.defaults();
+    assertThat(s.taskConcurrency()).isEqualTo(2);
+    assertThat(s.withTaskConcurrency(8).taskConcurrency()).isEqualTo(8);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.withTaskConcurrency(9))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("name_server_task_max_concurrency");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.withTaskConcurrency(0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void fencedCaughtUpLeaderMoveLosesNoWrite() {
     SimulatedCluster cluster = launch(1, 2, false);
