@@ -132,9 +132,9 @@ final class OperatorWay {
   }
 
   private static String lastTrace;
-  private static final long T0 = System.nanoTime();
+  static final long T0 = System.nanoTime();
 
-  private static void trace(UpgradeStatus u) {
+  static void trace(UpgradeStatus u) {
     if (!Boolean.getBoolean("openmldb.bench.trace") || u == null) {
       return;
     }
@@ -145,7 +145,7 @@ final class OperatorWay {
     }
   }
 
-  private static OpenMLDBClusterStatus status(KubernetesClient client) {
+  static OpenMLDBClusterStatus status(KubernetesClient client) {
     OpenMLDBCluster c = client.resources(OpenMLDBCluster.class).inNamespace(BenchWorld.NAMESPACE)
         .withName(BenchWorld.CLUSTER).get();
     return c == null || c.getStatus() == null ? new OpenMLDBClusterStatus() : c.getStatus();
