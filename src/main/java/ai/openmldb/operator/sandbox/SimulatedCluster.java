@@ -79,13 +79,14 @@ public final class SimulatedCluster {
 
   record PartKey(int tid, int pid) {
     /**
-     * Not the record's 31 * tid + pid, which collides across tables of more than 31 partitions:
-     * at 10 tables of 1,000 partitions every binlog lookup (the replication tick, ShowTable)
-     * walked HashMap chains of ~10 keys.
+     * Not the record's 31 * tid + pid, which collides when one tablet holds many partitions of
+     * several tables (10 tables of 1,000 partitions on one tablet: ~9 keys probed per lookup);
+     * a multiplicative hash of tid keeps that near 1.4 (a tablet of the scale check's ~300
+     * replicas: 1.9 instead of 1.2, both in cache).
      */
     @Override
     public int hashCode() {
-      return tid * 1_000_003 + pid;
+      return tid * 0x9E3779B9 + pid;
     }
   }
 
@@ -497,13 +498,17 @@ public final class SimulatedCluster {
     try {
       synchronized (this) {
         for (Map.Entry<String, SimTablet> e : tablets.entrySet()) {
-          if (!e.getValue().running()) {
+          Map<PartKey, ReplicaLog> logs = disk.get(e.getKey());
+          if (!e.getValue().running() || logs == null) {
             continue;
           }
-          for (PartKey key : e.getValue().loaded) {
-            ReplicaLog log = log(e.getKey(), key);
-            if (log != null && log.leaderMode && !log.followers.isEmpty()) {
-              replicate(e.getKey(), key, log);
+          // walk the tablet's logs and look up only the leaders' keys: a lookup for every
+          // loaded replica (30,000 at 10,000 partitions) every tick was most of the CPU
+          for (Map.Entry<PartKey, ReplicaLog> l : logs.entrySet()) {
+            ReplicaLog log = l.getValue();
+            if (log.leaderMode && !log.followers.isEmpty()
+                && e.getValue().loaded.contains(l.getKey())) {
+              replicate(e.getKey(), l.getKey(), log);
             }
           }
         }
