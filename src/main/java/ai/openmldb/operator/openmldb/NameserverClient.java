@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -306,7 +307,9 @@ public final class NameserverClient {
               method, -1, "HTTP " + resp.statusCode() + " from " + name + ": " + abbreviate(text));
         }
         try (JsonParser parser = ProtoJson.MAPPER.createParser(body)) {
-          return reader.read(parser);
+          ProtoJsonStream.Reply<T> reply = reader.read(parser);
+          body.transferTo(OutputStream.nullOutputStream()); // to its end: the connection is reused
+          return reply;
         } catch (JsonProcessingException e) {
           throw new NameserverRpcException(
               method, -1, "unreadable response from " + name + ": " + e.getOriginalMessage());
