@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,7 @@ class EventRecorderTest {
     events.warning(cluster, "InvalidSpec", "spec.tablet.replicas: must be at least 1");
     events.warning(cluster, "InvalidSpec", "spec.tablet.replicas: must be at least 1");
     events.normal(cluster, "WorkloadsApplied", "created StatefulSet minimal-tablet");
+    assertThat(events.flush(Duration.ofSeconds(30))).isTrue();
 
     List<Event> all = client.v1().events().inNamespace("events").list().getItems();
     assertThat(all).hasSize(2);
