@@ -109,9 +109,9 @@ public final class RollingUpgrade implements PodRollout {
   @Override
   public Optional<Duration> step(ObservedCluster observed, ClusterStatusBuilder status) {
     OpenMLDBCluster cluster = observed.cluster();
-    UpgradeStatus recorded = status.previousUpgrade();
-    boolean active = recorded != null && recorded.getToVersion() != null
-        && recorded.getFinishedAt() == null;
+    UpgradeStatus previous = status.previousUpgrade();
+    boolean active = previous != null && previous.getToVersion() != null
+        && previous.getFinishedAt() == null;
     boolean outdated = observed.workloads().values().stream()
         .anyMatch(w -> w.pods().stream().anyMatch(p -> !w.isUpToDate(p)));
     if (!active && !outdated) {
@@ -133,8 +133,11 @@ public final class RollingUpgrade implements PodRollout {
       }
     }
     ClusterConnection conn = connect(cluster);
-    UpgradeStatus st = UpgradeStatusRecord.copy(recorded);
-    UpgradeIntent intent = UpgradeStatusRecord.intentOf(recorded);
+    UpgradeStatus st = UpgradeStatusRecord.copy(previous);
+    UpgradeIntent intent = UpgradeStatusRecord.intentOf(previous);
+    // the intent as stored: written again before an act only when the act changes what a
+    // restarted operator needs (position, fence, deleted pod, ...), not for every act
+    UpgradeIntent recorded = intent;
     Duration next = config.stepPollInterval();
     String key = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
     boolean halted = cluster.getStatus() != null
@@ -173,8 +176,10 @@ public final class RollingUpgrade implements PodRollout {
           events.normal(cluster, "UpgradeRetargeted", why);
         }
       }
-      if (isAction(decision) && !(decision instanceof StartRoll)) {
+      if (isAction(decision) && !(decision instanceof StartRoll)
+          && before.needsRecordingOver(recorded)) {
         intentWriter.record(cluster, st);
+        recorded = before;
       }
       RollingUpgradeExecutor.Outcome outcome = isAction(decision)
           ? executor.execute(decision, cluster, conn)

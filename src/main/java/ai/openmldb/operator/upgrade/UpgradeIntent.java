@@ -74,6 +74,15 @@ public record UpgradeIntent(
         opBaseline, halted, retryToken);
   }
 
+  /**
+   * Whether this intent says more than {@code recorded} about what a restarted operator must
+   * know: everything but {@link #lastProgressAt}, which only feeds the watchdog (the status patch
+   * that ends the reconcile writes it; lost in a crash, the watchdog counts from an older time).
+   */
+  public boolean needsRecordingOver(UpgradeIntent recorded) {
+    return !withLastProgressAt(null).equals(recorded.withLastProgressAt(null));
+  }
+
   /** A freshly started roll. */
   public static UpgradeIntent started(String toVersion, long opBaseline, Instant now) {
     return new UpgradeIntent(toVersion, false, null, Step.Prepare.name(), now, null, null,
