@@ -26,6 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * Builds the planner's {@link ClusterObservation}: pods from the informer cache (via the
@@ -34,6 +38,12 @@ import java.util.Set;
  * OpenMLDB that cannot be read is reported, never waited for.
  */
 final class RollingUpgradeObserver {
+  /** Threads for the reads of a pass that run alongside each other (daemon, idle ones expire). */
+  private static final Executor READS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "observation-read");
+    t.setDaemon(true);
+    return t;
+  });
 
   ClusterObservation observe(ObservedCluster observed, ClusterConnection connection,
       UpgradeIntent intent, Instant now) {
@@ -69,10 +79,12 @@ final class RollingUpgradeObserver {
     } else {
       try {
         NameserverClient nameserver = connection.nameserver();
-        LeaderMoveLedger.Document doc = connection.ledger(ns, name).read();
-        List<ai.openmldb.operator.openmldb.LedgerEntry> entries = new ArrayList<>();
-        doc.tablets().values().forEach(entries::addAll);
-        ledger = new LedgerState(Optional.ofNullable(doc.originalAutoFailover()), entries);
+        // The ledger znode and auto-failover are read alongside the ops and tables (each read
+        // is a round trip; a pass waits for the slowest instead of their sum).
+        CompletableFuture<LeaderMoveLedger.Document> ledgerRead =
+            CompletableFuture.supplyAsync(() -> connection.ledger(ns, name).read(), READS);
+        CompletableFuture<Boolean> autoFailoverRead =
+            CompletableFuture.supplyAsync(nameserver::autoFailover, READS);
         Set<String> live = new HashSet<>(connection.view().liveTablets());
         // Ops before tables: an op that finishes between the two reads then still counts as in
         // flight (the planner waits a pass) instead of being finished in the op list while the
@@ -80,8 +92,13 @@ final class RollingUpgradeObserver {
         // switch that partition a second time to a follower that had not caught up with the new
         // leader: a lost write, seen in the bench once reconciles got faster.
         List<ai.openmldb.operator.openmldb.OpStatus> ops = nameserver.showOpStatus();
+        var tables = nameserver.showTables();
+        LeaderMoveLedger.Document doc = join(ledgerRead);
+        List<ai.openmldb.operator.openmldb.LedgerEntry> entries = new ArrayList<>();
+        doc.tablets().values().forEach(entries::addAll);
+        ledger = new LedgerState(Optional.ofNullable(doc.originalAutoFailover()), entries);
         state = Optional.of(new OpenMLDBState(connection.view().nameserverLeader(), live,
-            nameserver.showTables(), ops, nameserver.autoFailover()));
+            tables, ops, join(autoFailoverRead)));
       } catch (OpenMLDBException e) {
         unavailable = e.getMessage();
       }
@@ -101,6 +118,18 @@ final class RollingUpgradeObserver {
         annotations == null ? null : annotations.get(Labels.RETRY_ANNOTATION),
         UpgradeSettings.from(cluster.getSpec().getUpgrade()),
         now);
+  }
+
+  /** The result of a parallel read; its OpenMLDB error as thrown by the read itself. */
+  private static <T> T join(CompletableFuture<T> read) {
+    try {
+      return read.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
   }
 
   /** Op ids from {@code openmldb.ai/acknowledge-failed-ops}; anything unreadable is ignored. */
