@@ -15,6 +15,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * order holds the lock; value = the nameserver's name), {@code <root>/nodes/<name>} (one
  * ephemeral node per live tablet; value {@code startup_<name>} after a process start, {@code
  * <name>} after a ZooKeeper reconnect), {@code <root>/map/names/<name>} (name → {@code ip:port}).
+ *
+ * <p>It also watches {@code <root>/op/op_data}: the nameserver creates {@code op_data/<op_id>}
+ * when it queues an op, rewrites it as each of the op's tasks finishes and deletes it when the op
+ * ends. Only that something changed is used (listeners wake the roll when an op ends instead of
+ * it polling); the nodes' protobuf values are neither kept nor parsed, ShowOPStatus stays the
+ * source of op statuses.
  */
 public final class ClusterView implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
@@ -38,6 +45,7 @@ public final class ClusterView implements AutoCloseable {
   private final CuratorCache leaderCache;
   private final CuratorCache nodesCache;
   private final CuratorCache namesCache;
+  private final CuratorCache opsCache;
   private final AtomicInteger initialized = new AtomicInteger();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean started;
@@ -48,7 +56,10 @@ public final class ClusterView implements AutoCloseable {
     this.leaderCache = CuratorCache.build(zk, leaderPath());
     this.nodesCache = CuratorCache.build(zk, nodesPath());
     this.namesCache = CuratorCache.build(zk, namesPath());
-    for (CuratorCache cache : List.of(leaderCache, nodesCache, namesCache)) {
+    this.opsCache = CuratorCache.builder(zk, opsPath())
+        .withStorage(CuratorCacheStorage.dataNotCached())
+        .build();
+    for (CuratorCache cache : List.of(leaderCache, nodesCache, namesCache, opsCache)) {
       cache
           .listenable()
           .addListener(
@@ -81,12 +92,13 @@ public final class ClusterView implements AutoCloseable {
       leaderCache.start();
       nodesCache.start();
       namesCache.start();
+      opsCache.start();
     }
   }
 
   /** True once every cache has loaded its first full picture from ZooKeeper. */
   public boolean initialized() {
-    return initialized.get() >= 3;
+    return initialized.get() >= 4;
   }
 
   public String rootPath() {
@@ -105,7 +117,14 @@ public final class ClusterView implements AutoCloseable {
     return root + "/map/names";
   }
 
-  /** Called (on a Curator thread; keep it short) whenever the leader, tablets or names change. */
+  public String opsPath() {
+    return root + "/op/op_data";
+  }
+
+  /**
+   * Called (on a Curator thread; keep it short) whenever the leader, tablets, names or the
+   * nameserver's ops change.
+   */
   public void addListener(Runnable onChange) {
     listeners.add(onChange);
   }
@@ -222,5 +241,6 @@ public final class ClusterView implements AutoCloseable {
     leaderCache.close();
     nodesCache.close();
     namesCache.close();
+    opsCache.close();
   }
 }

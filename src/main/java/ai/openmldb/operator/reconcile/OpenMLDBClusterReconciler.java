@@ -77,11 +77,13 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
   @Override
   public List<EventSource<?, OpenMLDBCluster>> prepareEventSources(
       EventSourceContext<OpenMLDBCluster> context) {
-    return List.of(
+    List<EventSource<?, OpenMLDBCluster>> sources = new ArrayList<>(List.of(
         informer(StatefulSet.class, context),
         informer(Pod.class, context),
         informer(Service.class, context),
-        informer(ConfigMap.class, context));
+        informer(ConfigMap.class, context)));
+    sources.addAll(rollout.eventSources());
+    return sources;
   }
 
   /**

@@ -1,7 +1,9 @@
 package ai.openmldb.operator.reconcile;
 
+import ai.openmldb.operator.api.OpenMLDBCluster;
 import ai.openmldb.operator.api.SpecProblem;
 import ai.openmldb.operator.k8s.ObservedCluster;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -32,6 +34,11 @@ public interface PodRollout {
    * @param asIs the cluster with its workloads as they are, before this reconcile applies anything
    */
   default List<SpecProblem> liveProblems(ObservedCluster asIs) {
+    return List.of();
+  }
+
+  /** Sources of events outside Kubernetes that should wake the reconciler (registered with it). */
+  default List<EventSource<?, OpenMLDBCluster>> eventSources() {
     return List.of();
   }
 }

@@ -42,6 +42,8 @@ import ai.openmldb.operator.upgrade.UpgradeDecision.Wait;
 import ai.openmldb.operator.upgrade.UpgradeIntent;
 import ai.openmldb.operator.upgrade.UpgradePlanner;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,6 +88,7 @@ public final class RollingUpgrade implements PodRollout {
   private final KubernetesClient client;
   /** Consecutive reconciles per cluster that could not read OpenMLDB (for the backoff). */
   private final Map<String, Integer> unreachableStreak = new ConcurrentHashMap<>();
+  private final OpenMLDBWakeups wakeups = new OpenMLDBWakeups();
 
   public RollingUpgrade(KubernetesClient client, OperatorConfig config,
       OpenMLDBConnections connections, EventRecorder events, OperatorMetrics metrics,
@@ -114,7 +117,9 @@ public final class RollingUpgrade implements PodRollout {
         && previous.getFinishedAt() == null;
     boolean outdated = observed.workloads().values().stream()
         .anyMatch(w -> w.pods().stream().anyMatch(p -> !w.isUpToDate(p)));
+    String key = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
     if (!active && !outdated) {
+      wakeups.unwatch(key);
       // keep the cluster's ZooKeeper session warm: a roll then starts at once instead of first
       // waiting for a session and the caches (about a second)
       if (cluster.getSpec().getZookeeper() != null
@@ -139,7 +144,7 @@ public final class RollingUpgrade implements PodRollout {
     // restarted operator needs (position, fence, deleted pod, ...), not for every act
     UpgradeIntent recorded = intent;
     Duration next = config.stepPollInterval();
-    String key = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
+    long lastObserveNanos = 0;
     boolean halted = cluster.getStatus() != null
         && Phase.HALTED.equals(cluster.getStatus().getPhase());
     for (int i = 0; i < MAX_CHAIN; i++) {
@@ -147,6 +152,7 @@ public final class RollingUpgrade implements PodRollout {
       long observeStart = System.nanoTime();
       ClusterObservation obs = observer.observe(observed, conn, intent, now);
       long observeNanos = System.nanoTime() - observeStart;
+      lastObserveNanos = observeNanos;
       if (obs.openmldb().isEmpty()) {
         // OpenMLDB unreadable: look again later and later (the step's timeout is the budget)
         next = unreachableBackoff(unreachableStreak.merge(key, 1, Integer::sum));
@@ -156,6 +162,7 @@ public final class RollingUpgrade implements PodRollout {
       obs.openmldb().flatMap(s -> s.nameserverLeader()).ifPresent(status::nameserverLeader);
       UpgradeDecision decision = planner.decide(obs);
       if (decision instanceof Idle) {
+        wakeups.unwatch(key);
         return Optional.empty();
       }
       UpgradeIntent before = IntentUpdate.before(intent, decision, now, obs.retryToken());
@@ -209,7 +216,17 @@ public final class RollingUpgrade implements PodRollout {
       }
     }
     status.upgrade(st);
+    if (conn != null && !intent.finished()) {
+      wakeups.watch(key, ResourceID.fromResource(cluster), conn, Duration.ofNanos(lastObserveNanos));
+    } else {
+      wakeups.unwatch(key);
+    }
     return Optional.of(next);
+  }
+
+  @Override
+  public List<EventSource<?, OpenMLDBCluster>> eventSources() {
+    return List.of(wakeups.source());
   }
 
   /**

@@ -115,6 +115,8 @@ final class SimNameserver extends SimProcess {
       // once confset wrote it, the znode overrides the flag
       af = Boolean.parseBoolean(new String(zk.getData().forPath(afPath), StandardCharsets.UTF_8));
     }
+    // where ops are kept while they run (OpenMLDB creates the parents when it takes the lock)
+    zk.createContainers(cluster.root + "/op/op_data");
     leader = true;
     String heartbeat = spec.flags().get("tablet_heartbeat_timeout");
     if (heartbeat != null && heartbeat.matches("\\d+")) {
@@ -154,6 +156,39 @@ final class SimNameserver extends SimProcess {
         .build());
     nodesCache = nodes;
     nodes.start();
+  }
+
+  /**
+   * {@code <root>/op/op_data/<op_id>} while an op is queued or running, as OpenMLDB's AddOPData
+   * creates it and its end deletes it (OpenMLDB stores the OPInfo protobuf there; a summary
+   * here). In the background: the cluster lock is held by the caller.
+   */
+  void opQueued(SimOp op) {
+    if (!leader || stopped) {
+      return;
+    }
+    byte[] value = (op.id + " " + op.type + " " + op.db + "." + op.name + "/" + op.pid)
+        .getBytes(StandardCharsets.UTF_8);
+    try {
+      zk.create().inBackground().forPath(opNode(op), value);
+    } catch (Exception e) {
+      LOG.debug("{}: cannot write op node {}: {}", endpoint, op.id, e.toString());
+    }
+  }
+
+  void opEnded(SimOp op) {
+    if (stopped) {
+      return;
+    }
+    try {
+      zk.delete().quietly().inBackground().forPath(opNode(op));
+    } catch (Exception e) {
+      LOG.debug("{}: cannot delete op node {}: {}", endpoint, op.id, e.toString());
+    }
+  }
+
+  private String opNode(SimOp op) {
+    return cluster.root + "/op/op_data/" + op.id;
   }
 
   private static String value(ChildData d) {

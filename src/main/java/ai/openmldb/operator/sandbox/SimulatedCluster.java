@@ -1006,6 +1006,7 @@ public final class SimulatedCluster {
       ops.remove(0);
     }
     queues.get(queueOf(pid, concurrency)).add(op);
+    leaderNameserver().ifPresent(ns -> ns.opQueued(op));
     pump();
     return op;
   }
@@ -1015,6 +1016,21 @@ public final class SimulatedCluster {
     int n = concurrency > 0 && concurrency < MAX_TASK_CONCURRENCY
         ? concurrency : MAX_TASK_CONCURRENCY;
     return Math.floorMod(pid, n);
+  }
+
+  private Optional<SimNameserver> leaderNameserver() {
+    return leader == null ? Optional.empty() : Optional.ofNullable(nameservers.get(leader));
+  }
+
+  /** An op ended: its znode goes (whichever nameserver leads now deletes it). */
+  private void opNodeGone(SimOp op) {
+    SimNameserver ns = leaderNameserver().orElse(null);
+    if (ns == null) {
+      ns = nameservers.values().stream().findFirst().orElse(null);
+    }
+    if (ns != null) {
+      ns.opEnded(op);
+    }
   }
 
   List<SimOp> opsList() {
@@ -1033,6 +1049,7 @@ public final class SimulatedCluster {
     op.status = "kCanceled";
     op.endTime = System.currentTimeMillis();
     queues.values().forEach(q -> q.remove(op));
+    opNodeGone(op);
     pump();
   }
 
@@ -1093,6 +1110,7 @@ public final class SimulatedCluster {
       LOG.info("op {} {} {}/{} failed: {}", op.id, op.type, op.name, op.pid, failure);
     }
     queues.values().forEach(q -> q.remove(op));
+    opNodeGone(op);
     pump();
   }
 
