@@ -89,6 +89,7 @@ public final class RollingUpgrade implements PodRollout {
   /** Consecutive reconciles per cluster that could not read OpenMLDB (for the backoff). */
   private final Map<String, Integer> unreachableStreak = new ConcurrentHashMap<>();
   private final OpenMLDBWakeups wakeups = new OpenMLDBWakeups();
+  private final SwitchCounts switchCounts = new SwitchCounts();
 
   public RollingUpgrade(KubernetesClient client, OperatorConfig config,
       OpenMLDBConnections connections, EventRecorder events, OperatorMetrics metrics,
@@ -118,6 +119,14 @@ public final class RollingUpgrade implements PodRollout {
     boolean outdated = observed.workloads().values().stream()
         .anyMatch(w -> w.pods().stream().anyMatch(p -> !w.isUpToDate(p)));
     String key = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
+    for (ObservedWorkload w : observed.workloads().values()) {
+      if (w.desiredReplicas() > 0 && (w.statefulSet() == null || !w.statefulSetCurrent())) {
+        // The informer cache does not show every StatefulSet as just applied yet: which pods
+        // are outdated (and so the roll's order) is only known once it does. The StatefulSets'
+        // events wake the next reconcile; the poll is a fallback.
+        return Optional.of(config.stepPollInterval());
+      }
+    }
     if (!active && !outdated) {
       wakeups.unwatch(key);
       // keep the cluster's ZooKeeper session warm: a roll then starts at once instead of first
@@ -132,13 +141,9 @@ public final class RollingUpgrade implements PodRollout {
           || observed.runningVersions().equals(java.util.Set.of(cluster.getSpec().getVersion()));
       return caughtUp ? Optional.empty() : Optional.of(config.stepPollInterval());
     }
-    for (ObservedWorkload w : observed.workloads().values()) {
-      if (w.desiredReplicas() > 0 && w.statefulSet() == null) {
-        return Optional.of(config.stepPollInterval()); // caches still filling: look again soon
-      }
-    }
     ClusterConnection conn = connect(cluster);
     UpgradeStatus st = UpgradeStatusRecord.copy(previous);
+    switchCounts.keepAtLeast(key, st);
     UpgradeIntent intent = UpgradeStatusRecord.intentOf(previous);
     // the intent as stored: written again before an act only when the act changes what a
     // restarted operator needs (position, fence, deleted pod, ...), not for every act
@@ -468,6 +473,7 @@ public final class RollingUpgrade implements PodRollout {
       // the same totals in this reconcile's copy, so its closing status patch agrees
       st.setLeadersMoved(totals[0]);
       st.setLeadersRestored(totals[1]);
+      switchCounts.remember(key, st);
       LOG.info("{}: {}", key, s.describe());
     } else if (d instanceof AddTemporaryReplicas a) {
       LOG.info("{}: {}", key, a.describe());
