@@ -25,9 +25,12 @@ import ai.openmldb.operator.upgrade.UpgradeDecision.UnfenceLeaders;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The official pre-upgrade / restart / recoverdata / post-upgrade procedure for one tablet, made
@@ -278,13 +281,22 @@ final class TabletProcedure {
     if (!toFence.isEmpty()) {
       return pauseGuard(obs, new FenceLeaders(restore, Direction.BACK, toFence));
     }
-    if (recorded.stream().anyMatch(parts::opInFlight)) {
+
+    // partitions back on this tablet with no op of theirs queued
+    List<Part> back = recorded.stream()
+        .filter(p -> p.serving().map(r -> r.endpoint().equals(ep)).orElse(false)
+            && !parts.opInFlight(p))
+        .toList();
+    // Once every leader change back is queued, the partitions already back are settled while the
+    // last changes run, so the op queues do not run dry between the two. Not earlier: a settling
+    // op queued ahead of a later fence wave's changes would lengthen that wave's write pause.
+    Set<Part> backSet = Collections.newSetFromMap(new IdentityHashMap<>()); // one Part per partition
+    backSet.addAll(back);
+    boolean allQueued = recorded.stream().allMatch(p -> parts.opInFlight(p) || backSet.contains(p)
+        || p.serving().isEmpty());
+    if (!allQueued && recorded.stream().anyMatch(parts::opInFlight)) {
       return opsWait(restore, fenced, "waiting for nameserver ops on partitions of " + ep);
     }
-
-    List<Part> back = recorded.stream()
-        .filter(p -> p.serving().map(r -> r.endpoint().equals(ep)).orElse(false))
-        .toList();
     List<ReplicaRef> tempsLeft = back.stream()
         .flatMap(p -> entryOf(p).map(LedgerEntry::temporaryReplica)
             .filter(t -> !t.isEmpty() && p.on(t).map(r -> !r.leader()).orElse(false))
@@ -305,8 +317,11 @@ final class TabletProcedure {
     if (!oldLeaders.isEmpty()) {
       return new RecoverTables(restore, oldLeaders);
     }
+    if (recorded.stream().anyMatch(parts::opInFlight)) {
+      return opsWait(restore, fenced, "waiting for nameserver ops on partitions of " + ep);
+    }
     Optional<Part> unfinished = recorded.stream()
-        .filter(p -> !p.partition().healthy() || !back.contains(p))
+        .filter(p -> !p.partition().healthy() || !backSet.contains(p))
         .findFirst();
     if (unfinished.isPresent()) {
       return watchdog(obs, restore, "partition " + unfinished.get().name()
