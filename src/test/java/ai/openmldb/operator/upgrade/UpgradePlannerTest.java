@@ -494,4 +494,43 @@ class UpgradePlannerTest {
         .containsExactly(w.tablet(1));
     assertThat(w.decisions(ClearLedgerEntries.class)).hasSize(1);
   }
+
+  @Test
+  void settlesPartitionsAlreadyBackWhileTheLastChangesBackRun() {
+    PlannerWorld w = PlannerWorld.of(1, 2, 0, 0).table("t", 8, 2).bump("0.9.3");
+    SwitchLeaders back = (SwitchLeaders) w.runUntil(
+        d -> d instanceof SwitchLeaders s && s.direction() == Direction.BACK, 500);
+    assertThat(back.switches()).hasSizeGreaterThan(2);
+    // the nameserver ran two changes back; the others wait in its op queues
+    w.apply(new SwitchLeaders(back.position(), back.direction(), back.switches().subList(0, 2)));
+    long id = 2000;
+    for (LeaderSwitch sw : back.switches().subList(2, back.switches().size())) {
+      w.ops.add(new OpStatus(id++, "kChangeLeaderOP", OpStatus.INITED, sw.from().db(),
+          sw.from().table(), sw.from().pid(), 0, 0, "kChangeLeader"));
+    }
+    // every change back is queued: the two partitions already back get their old leaders
+    // recovered now, not after the last change
+    RecoverTables settle = (RecoverTables) w.decide();
+    assertThat(settle.replicas()).extracting(ReplicaRef::pid).containsExactlyInAnyOrderElementsOf(
+        back.switches().subList(0, 2).stream().map(sw -> sw.from().pid()).toList());
+  }
+
+  @Test
+  void settlesNothingWhileLeadersStillWaitToBeFencedBack() {
+    PlannerWorld w = PlannerWorld.of(1, 2, 0, 0).table("t", 8, 2);
+    w.settings = w.settings.withMaxConcurrentLeaderMoves(1);
+    SwitchLeaders first = (SwitchLeaders) w.bump("0.9.3").runUntil(
+        d -> d instanceof SwitchLeaders s && s.direction() == Direction.BACK, 500);
+    w.apply(first); // one partition is back
+    FenceLeaders second = (FenceLeaders) w.decide();
+    w.apply(second);
+    w.tick();
+    SwitchLeaders queued = (SwitchLeaders) w.decide();
+    LeaderSwitch sw = queued.switches().get(0);
+    w.ops.add(new OpStatus(3000, "kChangeLeaderOP", OpStatus.INITED, sw.from().db(),
+        sw.from().table(), sw.from().pid(), 0, 0, "kChangeLeader"));
+    // the window is full and two leaders still wait to be fenced back: nothing that settles the
+    // partition already back is queued ahead of their changes
+    assertThat(w.decide()).isInstanceOf(Wait.class);
+  }
 }
