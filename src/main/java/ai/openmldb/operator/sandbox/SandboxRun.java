@@ -9,6 +9,8 @@ import ai.openmldb.operator.api.UpgradeStatus;
 import ai.openmldb.operator.api.ZooKeeperSpec;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -208,18 +210,17 @@ final class SandboxRun {
     printer.line("the roll halted; resuming it as a user would: %s%s=%d",
         failed.isEmpty() ? "" : ACKNOWLEDGE_FAILED_OPS_ANNOTATION + "=" + String.join(",", failed)
             + ", ", RETRY_ANNOTATION, attempt);
+    // a merge patch of the two annotations, as `kubectl annotate` sends: no resourceVersion, so
+    // the operator's own status writes meanwhile cannot make it fail with a conflict
+    Map<String, String> annotations = new HashMap<>();
+    if (!failed.isEmpty()) {
+      annotations.put(ACKNOWLEDGE_FAILED_OPS_ANNOTATION, String.join(",", failed));
+    }
+    annotations.put(RETRY_ANNOTATION, "sandbox-" + attempt);
     client.resources(OpenMLDBCluster.class).inNamespace(options.namespace()).withName(name)
-        .edit(x -> {
-          if (x.getMetadata().getAnnotations() == null) {
-            x.getMetadata().setAnnotations(new HashMap<>());
-          }
-          if (!failed.isEmpty()) {
-            x.getMetadata().getAnnotations().put(ACKNOWLEDGE_FAILED_OPS_ANNOTATION,
-                String.join(",", failed));
-          }
-          x.getMetadata().getAnnotations().put(RETRY_ANNOTATION, "sandbox-" + attempt);
-          return x;
-        });
+        .patch(PatchContext.of(PatchType.JSON_MERGE),
+            io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                Map.of("metadata", Map.of("annotations", annotations))));
   }
 
   private SandboxSummary summarize(RollRecorder recorder, SandboxChaos chaos, RollOutcome outcome,

@@ -45,8 +45,11 @@ class SandboxCommandTest {
     assertThat(s.path("podsUpgraded").asInt()).isEqualTo(5);
     assertThat(s.path("allOnTargetVersion").asBoolean()).isTrue();
     assertThat(s.path("leaderPlacementRestored").asBoolean()).isTrue();
+    // counted after each switch: the operator stopped by the chaos between a switch and its
+    // count misses that one (and one re-issued after the restart counts again), so with a restart
+    // the two need not be equal; where the leaders are is checked above
     assertThat(s.path("leadersMoved").asInt()).isPositive();
-    assertThat(s.path("leadersRestored").asInt()).isEqualTo(s.path("leadersMoved").asInt());
+    assertThat(s.path("leadersRestored").asInt()).isPositive();
     assertThat(s.path("temporaryReplicasLeft").asInt()).isZero();
     assertThat(s.path("failedOps").asInt()).isZero();
     assertThat(s.path("acknowledgedWrites").asLong()).isPositive();
