@@ -103,7 +103,7 @@ class OpenMLDBClusterReconcilerTest {
   @Test
   void readyPodsMakeTheClusterRunning() {
     clusters().resource(Fixtures.sample("minimal", ns)).create();
-    await().atMost(WAIT).until(() -> statefulSet("minimal", Component.TASKMANAGER) != null);
+    await().atMost(WAIT).until(() -> allStatefulSets("minimal"));
     startPods("minimal");
 
     await().atMost(WAIT).untilAsserted(() -> {
@@ -120,7 +120,7 @@ class OpenMLDBClusterReconcilerTest {
   @Test
   void changingReplicasOrFlagsUpdatesTheWorkloadsButRestartsNoPod() {
     clusters().resource(Fixtures.sample("minimal", ns)).create();
-    await().atMost(WAIT).until(() -> statefulSet("minimal", Component.TASKMANAGER) != null);
+    await().atMost(WAIT).until(() -> allStatefulSets("minimal"));
     startPods("minimal");
     String revision = WorkloadApplier.templateRevision(statefulSet("minimal", Component.TABLET));
     await().atMost(WAIT).until(() -> Phase.RUNNING.equals(status("minimal").getPhase()));
@@ -151,7 +151,7 @@ class OpenMLDBClusterReconcilerTest {
   @Test
   void deletedPodsAreLeftToTheStatefulSet() {
     clusters().resource(Fixtures.sample("minimal", ns)).create();
-    await().atMost(WAIT).until(() -> statefulSet("minimal", Component.TASKMANAGER) != null);
+    await().atMost(WAIT).until(() -> allStatefulSets("minimal"));
     startPods("minimal");
     await().atMost(WAIT).until(() -> "6/6".equals(status("minimal").getReady()));
 
@@ -206,7 +206,7 @@ class OpenMLDBClusterReconcilerTest {
   @Test
   void anInvalidChangeLeavesExistingWorkloadsAlone() {
     clusters().resource(Fixtures.sample("minimal", ns)).create();
-    await().atMost(WAIT).until(() -> statefulSet("minimal", Component.TASKMANAGER) != null);
+    await().atMost(WAIT).until(() -> allStatefulSets("minimal"));
 
     patchSpec("minimal", "{\"tablet\": {\"replicas\": 0},"
         + " \"nameserver\": {\"flags\": {\"zk_cluster\": \"elsewhere:2181\"}}}");
@@ -247,6 +247,11 @@ class OpenMLDBClusterReconcilerTest {
   private Condition condition(String name, String type) {
     return status(name).getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
         .orElseThrow();
+  }
+
+  /** Every component's StatefulSet exists (they are applied side by side, in no fixed order). */
+  private boolean allStatefulSets(String cluster) {
+    return java.util.Arrays.stream(Component.values()).allMatch(c -> statefulSet(cluster, c) != null);
   }
 
   private StatefulSet statefulSet(String cluster, Component c) {
