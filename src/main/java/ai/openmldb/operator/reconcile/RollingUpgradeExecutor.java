@@ -28,8 +28,15 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +48,13 @@ import org.slf4j.LoggerFactory;
  * decision names.
  */
 final class RollingUpgradeExecutor {
+  /** Nameserver calls of one decision in flight at once. */
+  static final int PARALLEL_CALLS = 8;
+  private static final Executor CALLS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "nameserver-call");
+    t.setDaemon(true);
+    return t;
+  });
   private static final Logger LOG = LoggerFactory.getLogger(RollingUpgradeExecutor.class);
 
   /** {@code kTablePartitionIsAlive}: RecoverTable of a replica that is alive already. */
@@ -109,20 +123,12 @@ final class RollingUpgradeExecutor {
       return each(u.leaders(), r -> nameserver.updateTableAliveStatus(r.db(), r.table(),
           r.pid(), r.endpoint(), true), Set.of());
     } else if (decision instanceof SwitchLeaders s) {
+      Map<ReplicaRef, String> to = new HashMap<>();
+      s.switches().forEach(sw -> to.put(sw.from(), sw.to()));
       List<ReplicaRef> froms = s.switches().stream().map(LeaderSwitch::from).toList();
-      List<String> failures = new ArrayList<>();
-      for (LeaderSwitch sw : s.switches()) {
-        ReplicaRef r = sw.from();
-        try {
-          // an explicit candidate, never "auto": the planner checked it holds every write
-          nameserver.changeLeader(r.db(), r.table(), r.pid(), sw.to());
-        } catch (NameserverRpcException e) {
-          failures.add(r.partitionName() + ": " + e.getMessage());
-        }
-      }
-      return failures.isEmpty() ? Outcome.OK
-          : new Outcome(failures.size() + " of " + froms.size() + " leader changes refused: "
-              + failures.get(0));
+      // an explicit candidate, never "auto": the planner checked it holds every write
+      return each(froms, r -> nameserver.changeLeader(r.db(), r.table(), r.pid(), to.get(r)),
+          Set.of());
     } else if (decision instanceof RecoverTables r) {
       return each(r.replicas(), x -> nameserver.recoverTable(x.db(), x.table(), x.pid(),
           x.endpoint()), Set.of(PARTITION_IS_ALIVE));
@@ -148,18 +154,44 @@ final class RollingUpgradeExecutor {
     return Outcome.OK;
   }
 
-  /** Calls {@code call} for each replica; codes in {@code alreadyDone} count as success. */
+  /**
+   * Calls {@code call} for each replica, up to {@link #PARALLEL_CALLS} at a time: the partitions
+   * of one decision are independent, and a batch of hundreds (a drain's fence wave, a tablet's
+   * recoveries) sent one after another made the nameserver's round trips, not its op queues,
+   * the bound of a large drain. Codes in {@code alreadyDone} count as success; an error other
+   * than the nameserver refusing a call (it is unreachable, say) is thrown once all calls ended.
+   */
   private static Outcome each(List<ReplicaRef> refs, Consumer<ReplicaRef> call,
       Set<Integer> alreadyDone) {
-    List<String> failures = new ArrayList<>();
+    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<CompletableFuture<Void>> calls = new ArrayList<>();
+    Semaphore slots = new Semaphore(PARALLEL_CALLS);
     for (ReplicaRef r : refs) {
+      slots.acquireUninterruptibly();
+      calls.add(CompletableFuture.runAsync(() -> {
+        try {
+          call.accept(r);
+        } catch (NameserverRpcException e) {
+          if (!alreadyDone.contains(e.code())) {
+            failures.add(r + ": " + e.getMessage());
+          }
+        } finally {
+          slots.release();
+        }
+      }, CALLS));
+    }
+    RuntimeException other = null;
+    for (CompletableFuture<Void> c : calls) {
       try {
-        call.accept(r);
-      } catch (NameserverRpcException e) {
-        if (!alreadyDone.contains(e.code())) {
-          failures.add(r + ": " + e.getMessage());
+        c.join();
+      } catch (CompletionException e) {
+        if (other == null) {
+          other = e.getCause() instanceof RuntimeException re ? re : e;
         }
       }
+    }
+    if (other != null) {
+      throw other;
     }
     return failures.isEmpty() ? Outcome.OK
         : new Outcome(failures.size() + " of " + refs.size() + " calls failed: " + failures.get(0));
