@@ -83,6 +83,10 @@ final class SerialRoll {
       List<Moved> moved = preUpgrade(ep);
       t = trace("pre-upgrade " + i + " (" + moved.size() + " leaders)", t);
       cluster.restart(Component.TABLET, i, version);
+      // as an operator checks showtablet before recoverdata: the tablet registered in ZooKeeper
+      // before the nameserver's watch saw it, and RecoverTable meanwhile answers 303
+      ClusterProbe.await(ep + " healthy in ShowTablet", limit, () -> ns.showTablets().stream()
+          .anyMatch(tablet -> tablet.endpoint().equals(ep) && tablet.healthy()));
       t = trace("restart " + i, t);
       recoverData();
       t = trace("recoverdata " + i, t);
