@@ -34,9 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,12 +55,6 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
   private final EventRecorder events;
   private final WorkloadApplier applier;
   private final Clock clock;
-  /** Threads for applying the components' objects side by side (daemon, idle ones expire). */
-  private static final Executor APPLIES = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "workload-apply");
-    t.setDaemon(true);
-    return t;
-  });
 
   public OpenMLDBClusterReconciler(OperatorConfig config, PodRollout rollout,
       EventRecorder events, WorkloadApplier applier, Clock clock) {
@@ -132,10 +123,10 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
       // components are independent: a version change rewrites all four StatefulSets at once
       // rather than one after another (the roll cannot start before they are written)
       List<CompletableFuture<List<String>>> applied = desired.values().stream()
-          .map(w -> CompletableFuture.supplyAsync(() -> applier.apply(w, cache), APPLIES))
+          .map(w -> SideBySide.start(() -> applier.apply(w, cache)))
           .toList();
       for (CompletableFuture<List<String>> a : applied) {
-        changes.addAll(joined(a));
+        changes.addAll(SideBySide.join(a));
       }
       if (!changes.isEmpty()) {
         String summary = String.join(", ", changes);
@@ -154,18 +145,6 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
         ? UpdateControl.patchStatus(statusOnly(cluster, built))
         : UpdateControl.noUpdate();
     return control.rescheduleAfter(next);
-  }
-
-  /** The result of a component's apply; its error as the apply threw it. */
-  private static <T> T joined(CompletableFuture<T> f) {
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
   }
 
   /**

@@ -33,9 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -50,11 +47,6 @@ import org.slf4j.LoggerFactory;
 final class RollingUpgradeExecutor {
   /** Nameserver calls of one decision in flight at once. */
   static final int PARALLEL_CALLS = 8;
-  private static final Executor CALLS = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "nameserver-call");
-    t.setDaemon(true);
-    return t;
-  });
   private static final Logger LOG = LoggerFactory.getLogger(RollingUpgradeExecutor.class);
 
   /** {@code kTablePartitionIsAlive}: RecoverTable of a replica that is alive already. */
@@ -168,7 +160,7 @@ final class RollingUpgradeExecutor {
     Semaphore slots = new Semaphore(PARALLEL_CALLS);
     for (ReplicaRef r : refs) {
       slots.acquireUninterruptibly();
-      calls.add(CompletableFuture.runAsync(() -> {
+      calls.add(SideBySide.start(() -> {
         try {
           call.accept(r);
         } catch (NameserverRpcException e) {
@@ -178,16 +170,14 @@ final class RollingUpgradeExecutor {
         } finally {
           slots.release();
         }
-      }, CALLS));
+      }));
     }
     RuntimeException other = null;
     for (CompletableFuture<Void> c : calls) {
       try {
-        c.join();
-      } catch (CompletionException e) {
-        if (other == null) {
-          other = e.getCause() instanceof RuntimeException re ? re : e;
-        }
+        SideBySide.join(c);
+      } catch (RuntimeException e) {
+        other = other == null ? e : other;
       }
     }
     if (other != null) {

@@ -27,9 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 
 /**
  * Builds the planner's {@link ClusterObservation}: pods from the informer cache (via the
@@ -38,13 +35,6 @@ import java.util.concurrent.Executors;
  * OpenMLDB that cannot be read is reported, never waited for.
  */
 final class RollingUpgradeObserver {
-  /** Threads for the reads of a pass that run alongside each other (daemon, idle ones expire). */
-  private static final Executor READS = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "observation-read");
-    t.setDaemon(true);
-    return t;
-  });
-
   ClusterObservation observe(ObservedCluster observed, ClusterConnection connection,
       UpgradeIntent intent, Instant now) {
     OpenMLDBCluster cluster = observed.cluster();
@@ -82,9 +72,9 @@ final class RollingUpgradeObserver {
         // The ledger znode and auto-failover are read alongside the ops and tables (each read
         // is a round trip; a pass waits for the slowest instead of their sum).
         CompletableFuture<LeaderMoveLedger.Document> ledgerRead =
-            CompletableFuture.supplyAsync(() -> connection.ledger(ns, name).read(), READS);
+            SideBySide.start(() -> connection.ledger(ns, name).read());
         CompletableFuture<Boolean> autoFailoverRead =
-            CompletableFuture.supplyAsync(nameserver::autoFailover, READS);
+            SideBySide.start(nameserver::autoFailover);
         Set<String> live = new HashSet<>(connection.view().liveTablets());
         // Ops before tables: an op that finishes between the two reads then still counts as in
         // flight (the planner waits a pass) instead of being finished in the op list while the
@@ -93,12 +83,12 @@ final class RollingUpgradeObserver {
         // leader: a lost write, seen in the bench once reconciles got faster.
         List<ai.openmldb.operator.openmldb.OpStatus> ops = nameserver.showOpStatus();
         var tables = nameserver.showTables();
-        LeaderMoveLedger.Document doc = join(ledgerRead);
+        LeaderMoveLedger.Document doc = SideBySide.join(ledgerRead);
         List<ai.openmldb.operator.openmldb.LedgerEntry> entries = new ArrayList<>();
         doc.tablets().values().forEach(entries::addAll);
         ledger = new LedgerState(Optional.ofNullable(doc.originalAutoFailover()), entries);
         state = Optional.of(new OpenMLDBState(connection.view().nameserverLeader(), live,
-            tables, ops, join(autoFailoverRead)));
+            tables, ops, SideBySide.join(autoFailoverRead)));
       } catch (OpenMLDBException e) {
         unavailable = e.getMessage();
       }
@@ -118,18 +108,6 @@ final class RollingUpgradeObserver {
         annotations == null ? null : annotations.get(Labels.RETRY_ANNOTATION),
         UpgradeSettings.from(cluster.getSpec().getUpgrade()),
         now);
-  }
-
-  /** The result of a parallel read; its OpenMLDB error as thrown by the read itself. */
-  private static <T> T join(CompletableFuture<T> read) {
-    try {
-      return read.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
   }
 
   /** Op ids from {@code openmldb.ai/acknowledge-failed-ops}; anything unreadable is ignored. */
