@@ -9,7 +9,7 @@ import java.util.List;
  * lock when the call arrives (ops change state under it), written after it is released. Up to
  * 10,000 ops are listed.
  */
-final class ShowOpStatusReply implements SimReply {
+final class ShowOpStatusReply implements SimReply.Listing {
   private record Op(long id, String type, String name, String db, int pid, String status,
       String taskType, long startTime, long endTime) {}
 
@@ -31,16 +31,12 @@ final class ShowOpStatusReply implements SimReply {
   }
 
   @Override
-  public int code() {
-    return NameserverRpcs.OK;
+  public String field() {
+    return "op_status";
   }
 
   @Override
-  public void write(JsonGenerator g) throws IOException {
-    g.writeStartObject();
-    g.writeNumberField("code", NameserverRpcs.OK);
-    g.writeStringField("msg", "ok");
-    g.writeArrayFieldStart("op_status");
+  public void writeItems(JsonGenerator g) throws IOException {
     for (Op op : ops) {
       g.writeStartObject();
       g.writeNumberField("op_id", op.id());
@@ -54,7 +50,5 @@ final class ShowOpStatusReply implements SimReply {
       g.writeNumberField("end_time", op.endTime());
       g.writeEndObject();
     }
-    g.writeEndArray();
-    g.writeEndObject();
   }
 }

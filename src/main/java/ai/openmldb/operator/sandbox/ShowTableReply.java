@@ -9,7 +9,7 @@ import java.util.List;
  * live offsets, taken under the cluster lock when the call arrives, written after the lock is
  * released. Nothing is cached between calls: every call reads the binlogs afresh.
  */
-final class ShowTableReply implements SimReply {
+final class ShowTableReply implements SimReply.Listing {
   private record Replica(String endpoint, boolean leader, boolean alive, long offset,
       boolean loaded) {}
 
@@ -52,16 +52,12 @@ final class ShowTableReply implements SimReply {
   }
 
   @Override
-  public int code() {
-    return NameserverRpcs.OK;
+  public String field() {
+    return "table_info";
   }
 
   @Override
-  public void write(JsonGenerator g) throws IOException {
-    g.writeStartObject();
-    g.writeNumberField("code", NameserverRpcs.OK);
-    g.writeStringField("msg", "ok");
-    g.writeArrayFieldStart("table_info");
+  public void writeItems(JsonGenerator g) throws IOException {
     for (Table t : tables) {
       g.writeStartObject();
       g.writeStringField("name", t.name());
@@ -99,7 +95,5 @@ final class ShowTableReply implements SimReply {
       g.writeEndArray();
       g.writeEndObject();
     }
-    g.writeEndArray();
-    g.writeEndObject();
   }
 }

@@ -23,6 +23,31 @@ interface SimReply {
     return tree == null ? null : new Tree(tree);
   }
 
+  /** An ok answer listing items under one field: {@code {"code":0,"msg":"ok","<field>":[...]}}. */
+  interface Listing extends SimReply {
+    /** The repeated field's name. */
+    String field();
+
+    /** Writes the items, each a whole object, inside the field's array. */
+    void writeItems(JsonGenerator g) throws IOException;
+
+    @Override
+    default int code() {
+      return NameserverRpcs.OK;
+    }
+
+    @Override
+    default void write(JsonGenerator g) throws IOException {
+      g.writeStartObject();
+      g.writeNumberField("code", NameserverRpcs.OK);
+      g.writeStringField("msg", "ok");
+      g.writeArrayFieldStart(field());
+      writeItems(g);
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+  }
+
   /** A small answer, sent with its length like brpc's. */
   record Tree(ObjectNode tree) implements SimReply {
     @Override
