@@ -152,9 +152,14 @@ final class TabletProcedure {
     // Every fenced partition's leader change is queued: fence the next ones while those run, so
     // the nameserver's op queues never run dry between waves; never more than max fenced at once
     List<Part> serving = led.stream().filter(p -> replica(p).alive()).toList();
-    List<ReplicaRef> ready = serving.stream()
-        .filter(p -> !parts.opInFlight(p) && !candidates(p, entries, nearOffset(p)).isEmpty())
-        .limit(Math.max(0, max - fenced.size()))
+    List<ReplicaRef> ready = OpQueues.spread(
+            serving.stream()
+                .filter(p -> !parts.opInFlight(p)
+                    && !candidates(p, entries, nearOffset(p)).isEmpty())
+                .toList(),
+            led.stream().filter(p -> !replica(p).alive() || parts.opInFlight(p)).toList(),
+            Math.max(0, max - fenced.size()))
+        .stream()
         .map(p -> p.ref(ep))
         .toList();
     if (!ready.isEmpty()) {
@@ -271,11 +276,16 @@ final class TabletProcedure {
     }
 
     // as before the restart: the next fences while the queued leader changes run
-    List<ReplicaRef> toFence = recorded.stream()
-        .filter(p -> p.serving().isPresent() && !p.serving().get().endpoint().equals(ep)
-            && !parts.opInFlight(p) && replica(p).alive()
-            && replica(p).offset() + obs.settings().maxCatchUpLag() >= p.serving().get().offset())
-        .limit(Math.max(0, max - fenced.size()))
+    List<ReplicaRef> toFence = OpQueues.spread(
+            recorded.stream()
+                .filter(p -> p.serving().isPresent() && !p.serving().get().endpoint().equals(ep)
+                    && !parts.opInFlight(p) && replica(p).alive()
+                    && replica(p).offset() + obs.settings().maxCatchUpLag()
+                        >= p.serving().get().offset())
+                .toList(),
+            recorded.stream().filter(p -> p.serving().isEmpty() || parts.opInFlight(p)).toList(),
+            Math.max(0, max - fenced.size()))
+        .stream()
         .map(p -> p.ref(p.serving().get().endpoint()))
         .toList();
     if (!toFence.isEmpty()) {

@@ -169,12 +169,17 @@ final class PlannerWorld {
 
   /** A table whose partition p is led by tablet (p % n) with followers on the next tablets. */
   PlannerWorld table(String name, int partitions, int replicas) {
+    return table(name, partitions, replicas, 0);
+  }
+
+  /** The same placement from tablet {@code first}: partition p led by tablet (first + p) % n. */
+  PlannerWorld table(String name, int partitions, int replicas, int first) {
     int n = desired.get(Component.TABLET);
     int tid = parts.stream().mapToInt(p -> p.tid).max().orElse(0) + 1;
     for (int pid = 0; pid < partitions; pid++) {
       Part part = new Part("db", name, tid, pid);
       for (int r = 0; r < replicas; r++) {
-        part.replicas.add(new Replica(tablet((pid + r) % n), r == 0, 100));
+        part.replicas.add(new Replica(tablet((first + pid + r) % n), r == 0, 100));
       }
       parts.add(part);
     }

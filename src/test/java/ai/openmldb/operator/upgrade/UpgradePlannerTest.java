@@ -28,6 +28,7 @@ import ai.openmldb.operator.upgrade.UpgradeDecision.Wait;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -179,6 +180,35 @@ class UpgradePlannerTest {
     }
     Wait full = (Wait) w.decide();
     assertThat(full.writesRefused()).isTrue();
+  }
+
+  @Test
+  void spreadsEachWavesLeaderChangesOverTheNameserversOpQueues() {
+    // tablet-0 leads the even pids of "a" and the odd pids of "b" (OpenMLDB places each table
+    // from a shuffled tablet); the nameserver queues a partition's ops by pid % its flag (<= 8)
+    PlannerWorld w = PlannerWorld.of(1, 2, 0, 0).table("a", 64, 2).table("b", 64, 2, 1);
+    w.settings = w.settings.withMaxConcurrentLeaderMoves(16);
+    FenceLeaders first = (FenceLeaders) w.bump("0.9.3")
+        .runUntil(d -> d instanceof FenceLeaders, 200);
+    // taken in table order, the wave was "a"'s even pids alone: half of the queues idle
+    assertThat(first.leaders()).allMatch(r -> r.endpoint().equals(w.tablet(0)));
+    Map<Integer, Long> perQueue = first.leaders().stream()
+        .collect(Collectors.groupingBy(r -> r.pid() % 8, Collectors.counting()));
+    assertThat(perQueue).hasSize(8).allSatisfy((q, n) -> assertThat(n).isEqualTo(2L));
+    w.tick(); // the fenced leaders' last writes reach their followers
+    SwitchLeaders wave = (SwitchLeaders) w.decide();
+    // half of the changes ran; the next fences refill the queues the finished ones left
+    w.apply(new SwitchLeaders(wave.position(), wave.direction(), wave.switches().stream()
+        .filter(sw -> sw.from().pid() % 8 < 4).toList()));
+    long id = 1000;
+    for (LeaderSwitch sw : wave.switches()) {
+      if (sw.from().pid() % 8 >= 4) {
+        w.ops.add(new OpStatus(id++, "kChangeLeaderOP", OpStatus.INITED, sw.from().db(),
+            sw.from().table(), sw.from().pid(), 0, 0, "kChangeLeader"));
+      }
+    }
+    FenceLeaders next = (FenceLeaders) w.decide();
+    assertThat(next.leaders()).hasSize(8).allMatch(r -> r.pid() % 8 < 4);
   }
 
   @Test
