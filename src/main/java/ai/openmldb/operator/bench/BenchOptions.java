@@ -20,6 +20,8 @@ import java.util.Locale;
  * @param nsTaskConcurrency the nameserver's {@code name_server_task_concurrency}: ops run one at
  *     a time in each of that many FIFO queues, by {@code pid % N} (OpenMLDB's default 2, max 8)
  * @param replicationLagMs how long an acknowledged write takes to reach the followers
+ * @param tableStatusIntervalMs how often the nameserver refreshes the offsets ShowTable shows
+ *     from the tablets (OpenMLDB's {@code get_table_status_interval}, 2000; 0: live)
  * @param writeRate writes per second over all partitions
  * @param seed seed of the write order (the load is otherwise deterministic)
  * @param toolPollMs how often the serial tool polls ShowOPStatus while it waits for an op
@@ -53,6 +55,7 @@ public record BenchOptions(
     long opMs,
     int nsTaskConcurrency,
     long replicationLagMs,
+    long tableStatusIntervalMs,
     int writeRate,
     long seed,
     long toolPollMs,
@@ -90,6 +93,9 @@ public record BenchOptions(
         --ns-task-concurrency N  the nameserver's name_server_task_concurrency: ops run one at
                                  a time in each of N queues, by pid % N (1..8, default 2)
         --replication-lag-ms N   leader to follower replication delay (default 20)
+        --table-status-interval-ms N  how often the nameserver refreshes the offsets ShowTable
+                                 shows from the tablets (OpenMLDB's get_table_status_interval,
+                                 default 2000; 0 = live offsets)
         --tool-poll-ms N         serial way: ShowOPStatus poll interval while waiting for an op
                                  (default 50, more eager than the real tool, which sleeps 2000:
                                  that is the serial-tool way)
@@ -119,7 +125,7 @@ public record BenchOptions(
 
   public static BenchOptions defaults() {
     return new BenchOptions(false, List.of(Way.NAIVE, Way.SERIAL, Way.OPERATOR), 4, 2, 2, 8, 3,
-        500, 100, 2, 20, 1000, 42, 50, 16, 100, 100, -1, 0, 1, 100, 10_000, null, null);
+        500, 100, 2, 20, 2000, 1000, 42, 50, 16, 100, 100, -1, 0, 1, 100, 10_000, null, null);
   }
 
   public static BenchOptions parse(String[] args) {
@@ -135,6 +141,7 @@ public record BenchOptions(
     long op = o.opMs;
     int taskConcurrency = o.nsTaskConcurrency;
     long lag = o.replicationLagMs;
+    long tableStatus = o.tableStatusIntervalMs;
     int rate = o.writeRate;
     long seed = o.seed;
     long poll = o.toolPollMs;
@@ -177,6 +184,7 @@ public record BenchOptions(
         case "--op-ms" -> op = intAtLeast(name, value, 0);
         case "--ns-task-concurrency" -> taskConcurrency = intAtLeast(name, value, 1);
         case "--replication-lag-ms" -> lag = intAtLeast(name, value, 0);
+        case "--table-status-interval-ms" -> tableStatus = intAtLeast(name, value, 0);
         case "--write-rate" -> rate = intAtLeast(name, value, 0);
         case "--seed" -> seed = longValue(name, value);
         case "--tool-poll-ms" -> poll = intAtLeast(name, value, 1);
@@ -211,7 +219,8 @@ public record BenchOptions(
       throw new IllegalArgumentException("--scale-tablets must be 0 or at least 2");
     }
     return new BenchOptions(help, ways, tablets, nameservers, tables, partitions, replicas,
-        podStart, op, taskConcurrency, lag, rate, seed, poll, moves, stepPoll, drain, drainSerial,
+        podStart, op, taskConcurrency, lag, tableStatus, rate, seed, poll, moves, stepPoll, drain,
+        drainSerial,
         drainTool, drainTables, scaleTablets, scalePartitions, summary, chart);
   }
 
@@ -259,7 +268,8 @@ public record BenchOptions(
   BenchOptions withShape(int newNameservers, int newTablets, int newTables, int newPartitions,
       int newReplicas) {
     return new BenchOptions(help, ways, newTablets, newNameservers, newTables, newPartitions,
-        newReplicas, podStartMs, opMs, nsTaskConcurrency, replicationLagMs, writeRate, seed,
+        newReplicas, podStartMs, opMs, nsTaskConcurrency, replicationLagMs,
+        tableStatusIntervalMs, writeRate, seed,
         toolPollMs, maxConcurrentLeaderMoves, stepPollMs, drain, drainSerial, drainTool,
         drainTables, scaleTablets, scalePartitions, summary, chart);
   }

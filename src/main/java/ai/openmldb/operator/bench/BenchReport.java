@@ -31,10 +31,10 @@ public record BenchReport(
     out.printf(Locale.ROOT,
         "%nbench: %d nameservers, %d tablets, %d tables x %d partitions x %d replicas; "
             + "pod start %d ms, op %d ms in %d queues (pid %% %d), replication lag %d ms, "
-            + "%d writes/s%n%n",
+            + "ShowTable offsets refreshed every %d ms, %d writes/s%n%n",
         o.nameservers(), o.tablets(), o.tables(), o.partitions(), o.replicas(), o.podStartMs(),
         o.opMs(), o.nsTaskConcurrency(), o.nsTaskConcurrency(), o.replicationLagMs(),
-        o.writeRate());
+        o.tableStatusIntervalMs(), o.writeRate());
     out.printf(Locale.ROOT, "%-11s %8s %11s %12s %7s %11s %6s %9s %8s %8s %9s %6s %8s%n",
         "way", "wall s", "leaderless", "unavailable", "fenced", "lost/acked", "moves",
         "pod wait", "op wait", "busy s", "overhead", "wall/", "leaders");
@@ -102,7 +102,8 @@ public record BenchReport(
         .put("partitionsPerTable", o.partitions()).put("replicas", o.replicas())
         .put("podStartMs", o.podStartMs()).put("opMs", o.opMs())
         .put("nsTaskConcurrency", o.nsTaskConcurrency())
-        .put("replicationLagMs", o.replicationLagMs()).put("writeRate", o.writeRate())
+        .put("replicationLagMs", o.replicationLagMs())
+        .put("tableStatusIntervalMs", o.tableStatusIntervalMs()).put("writeRate", o.writeRate())
         .put("seed", o.seed()).put("toolPollMs", o.toolPollMs())
         .put("maxConcurrentLeaderMoves", o.maxConcurrentLeaderMoves())
         .put("stepPollMs", o.stepPollMs())

@@ -32,7 +32,8 @@ final class BenchWorld {
     return SimulatedOpenMLDB.Settings.defaults()
         .withOpLatency(Duration.ofMillis(o.opMs()))
         .withTaskConcurrency(o.nsTaskConcurrency())
-        .withReplicationLag(Duration.ofMillis(o.replicationLagMs()));
+        .withReplicationLag(Duration.ofMillis(o.replicationLagMs()))
+        .withTableStatusInterval(Duration.ofMillis(o.tableStatusIntervalMs()));
   }
 
   static void createTables(SimulatedCluster cluster, BenchOptions o) {

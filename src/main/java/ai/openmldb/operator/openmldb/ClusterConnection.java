@@ -46,6 +46,7 @@ public final class ClusterConnection implements AutoCloseable {
   private final ClusterView view;
   private final NameserverClient nameserver;
   private final TabletClient tablets;
+  private final ClusterTables tables;
   private final Map<String, LeaderMoveLedger> ledgers = new ConcurrentHashMap<>();
   private final Instant createdAt;
   private volatile ConnectionState lastZkState;
@@ -82,6 +83,7 @@ public final class ClusterConnection implements AutoCloseable {
     this.view = new ClusterView(curator, this.rootPath);
     this.nameserver = new NameserverClient(view, http, nameserverAuthorization, requestTimeout);
     this.tablets = new TabletClient(view, http, nameserverAuthorization, requestTimeout);
+    this.tables = new ClusterTables(nameserver, tablets);
   }
 
   /** Starts the session and caches; run on a background thread by {@link OpenMLDBConnections}. */
@@ -165,6 +167,11 @@ public final class ClusterConnection implements AutoCloseable {
 
   public TabletClient tablets() {
     return tablets;
+  }
+
+  /** The tables as a pass of the roll reads them (metadata, offsets in flight read live). */
+  public ClusterTables tables() {
+    return tables;
   }
 
   /** The raw Curator client (tests and the sandbox; the operator goes through the view). */

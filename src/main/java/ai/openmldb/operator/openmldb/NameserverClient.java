@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The nameserver's RPCs the operator uses, over brpc's HTTP/JSON interface
@@ -40,10 +43,17 @@ public final class NameserverClient {
   /** The default credential: accepted by every OpenMLDB server, with or without grant tables. */
   public static final String DEFAULT_AUTHORIZATION = "sdefault";
 
+  /** RPCs that change nothing: every other method may change what ShowTable answers. */
+  private static final Set<String> READS = Set.of("ShowTable", "ShowTablet", "ShowOPStatus",
+      "ShowDatabase", "ConfGet", "GetTablePartition");
+
   private final ClusterView view;
   private final HttpClient http;
   private final String authorization;
   private final Duration timeout;
+  private final LongAdder calls = new LongAdder();
+  private final LongAdder bytes = new LongAdder();
+  private final List<Runnable> mutationListeners = new CopyOnWriteArrayList<>();
 
   /**
    * @param authorization the {@code Authorization} header value: {@code sdefault} or {@code
@@ -64,6 +74,31 @@ public final class NameserverClient {
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(connectTimeout)
         .build();
+  }
+
+  /** RPCs sent so far (a retry after "not leader" counts twice). */
+  public long callsMade() {
+    return calls.sum();
+  }
+
+  /** Bytes of response bodies received so far. */
+  public long bytesReceived() {
+    return bytes.sum();
+  }
+
+  /**
+   * Called before and after every RPC that may change the nameserver's metadata (anything but
+   * Show* and ConfGet), whether it succeeds or not: what this client reads afterwards must not
+   * come from before it.
+   */
+  public void addMutationListener(Runnable listener) {
+    mutationListeners.add(listener);
+  }
+
+  private void mutating(String method) {
+    if (!READS.contains(method)) {
+      mutationListeners.forEach(Runnable::run);
+    }
   }
 
   /** The nameserver leader's name as ZooKeeper shows it now, if any. */
@@ -260,6 +295,15 @@ public final class NameserverClient {
   }
 
   private <T> T call(String method, ObjectNode request, BodyReader<T> reader) {
+    mutating(method);
+    try {
+      return callLeader(method, request, reader);
+    } finally {
+      mutating(method);
+    }
+  }
+
+  private <T> T callLeader(String method, ObjectNode request, BodyReader<T> reader) {
     String leader =
         view.nameserverLeader()
             .orElseThrow(
@@ -297,9 +341,10 @@ public final class NameserverClient {
             .header("Authorization", authorization)
             .POST(HttpRequest.BodyPublishers.ofString(ProtoJson.write(request)))
             .build();
+    calls.increment();
     try {
       HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream body = resp.body()) {
+      try (InputStream body = new CountingInputStream(resp.body(), bytes)) {
         if (resp.statusCode() != 200) {
           // brpc answers HTTP errors for unknown methods or malformed JSON; no OpenMLDB code then
           String text = new String(body.readNBytes(301), StandardCharsets.UTF_8);

@@ -82,7 +82,10 @@ final class RollingUpgradeObserver {
         // switch that partition a second time to a follower that had not caught up with the new
         // leader: a lost write, seen in the bench once reconciles got faster.
         List<ai.openmldb.operator.openmldb.OpStatus> ops = nameserver.showOpStatus();
-        var tables = nameserver.showTables();
+        // the offsets a decision compares (a fenced leader's final one, its candidates') are
+        // read live from the tablets: ShowTable's are up to get_table_status_interval old
+        var tables = connection.tables().read(ops, live,
+            UpgradeSettings.from(cluster.getSpec().getUpgrade()).maxCatchUpLag());
         LeaderMoveLedger.Document doc = SideBySide.join(ledgerRead);
         List<ai.openmldb.operator.openmldb.LedgerEntry> entries = new ArrayList<>();
         doc.tablets().values().forEach(entries::addAll);

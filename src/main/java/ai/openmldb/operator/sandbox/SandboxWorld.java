@@ -53,8 +53,10 @@ public final class SandboxWorld implements AutoCloseable {
           SimulatorSettings.defaults().withPodStartDelay(Duration.ofMillis(options.podStartMs())),
           printer::podEvent).start();
       printer.line("StatefulSet controller and kubelet simulator (pod start %d ms) driving the"
-          + " simulated OpenMLDB (op %d ms, %d op queues)", options.podStartMs(), options.opMs(),
-          options.nsTaskConcurrency());
+          + " simulated OpenMLDB (op %d ms, %d op queues, ShowTable offsets refreshed every %d ms"
+          + " as OpenMLDB's get_table_status_interval)", options.podStartMs(), options.opMs(),
+          options.nsTaskConcurrency(),
+          SimulatedOpenMLDB.Settings.TABLE_STATUS_INTERVAL.toMillis());
       return new SandboxWorld(zk, kube, sim, sts, OperatorConfig.forMockApi());
     } catch (RuntimeException e) {
       if (sim != null) {

@@ -5,9 +5,10 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * {@code ShowTableResponse} as brpc's JSON: a snapshot of the tables' metadata and their replicas'
- * live offsets, taken under the cluster lock when the call arrives, written after the lock is
- * released. Nothing is cached between calls: every call reads the binlogs afresh.
+ * {@code ShowTableResponse} as brpc's JSON: a snapshot of the tables' metadata with the replicas'
+ * offsets as the nameserver last refreshed them from the tablets (every {@code
+ * get_table_status_interval}; live when that is zero), taken under the cluster lock when the call
+ * arrives, written after the lock is released.
  */
 final class ShowTableReply implements SimReply.Listing {
   private record Replica(String endpoint, boolean leader, boolean alive, long offset,
@@ -35,12 +36,12 @@ final class ShowTableReply implements SimReply.Listing {
         long records = 0;
         for (int r = 0; r < replicas.length; r++) {
           SimTable.Meta m = p.replicas.get(r);
-          long offset = c.offset(m.endpoint, table.tid, p.pid);
+          long offset = c.shownOffset(m, table.tid, p.pid);
           if (m.leader && m.alive) {
             records = offset;
           }
           replicas[r] = new Replica(m.endpoint, m.leader, m.alive, offset,
-              c.hasLoaded(m.endpoint, table.tid, p.pid));
+              c.shownLoaded(m, table.tid, p.pid));
         }
         // term entries are never changed once appended: the arrays can be shared
         partitions[i] = new Partition(p.pid, replicas, p.termOffsets.toArray(new long[0][]),

@@ -51,6 +51,13 @@ final class SimTable {
     final String endpoint;
     boolean leader;
     boolean alive;
+    /**
+     * The replica's offset and whether its tablet holds it, as of the nameserver's last refresh
+     * from the tablets ({@code UpdateTableStatusFun}: {@code offset}, {@code
+     * tablet_has_partition}); what {@code ShowTable} shows.
+     */
+    long reportedOffset;
+    boolean reportedLoaded;
 
     Meta(String endpoint, boolean leader, boolean alive) {
       this.endpoint = endpoint;

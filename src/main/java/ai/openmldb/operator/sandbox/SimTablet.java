@@ -90,9 +90,21 @@ final class SimTablet extends SimProcess {
     synchronized (cluster) {
       ObjectNode resp = null;
       if (method.equals("GetTableStatus")) {
+        // TabletImpl::GetTableStatus: every partition loaded, or those of tid (and pid) if given
         resp = NameserverRpcs.ok();
         ArrayNode arr = resp.putArray("all_table_status");
-        for (SimulatedCluster.PartKey key : loaded) {
+        JsonNode tid = request.path("tid");
+        JsonNode pid = request.path("pid");
+        Iterable<SimulatedCluster.PartKey> shown = loaded;
+        if (tid.isNumber() && pid.isNumber()) { // one partition: looked up, not scanned
+          SimulatedCluster.PartKey one = new SimulatedCluster.PartKey(tid.asInt(), pid.asInt());
+          shown = loaded.contains(one) ? java.util.List.of(one) : java.util.List.of();
+        }
+        for (SimulatedCluster.PartKey key : shown) {
+          if ((tid.isNumber() && tid.asInt() != key.tid())
+              || (pid.isNumber() && pid.asInt() != key.pid())) {
+            continue;
+          }
           ReplicaLog log = cluster.log(endpoint, key);
           arr.addObject()
               .put("tid", key.tid())

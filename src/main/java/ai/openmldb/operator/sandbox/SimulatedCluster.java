@@ -72,6 +72,8 @@ public final class SimulatedCluster {
   private Duration replicationLag;
   private Duration tabletOfflineDelay;
   private long catchUpTolerance;
+  private Duration tableStatusInterval;
+  private ScheduledFuture<?> tableStatusRefresh;
   private final List<String> failNextOps = new ArrayList<>();
   private final List<Promotion> promotions = new ArrayList<>();
   private long nameserverUnreachableUntilNanos;
@@ -117,6 +119,7 @@ public final class SimulatedCluster {
       queues.put(q, new ArrayDeque<>());
     }
     exec.scheduleWithFixedDelay(this::replicateAll, 10, 10, TimeUnit.MILLISECONDS);
+    setTableStatusInterval(s.tableStatusInterval());
   }
 
   public String zkConnectString() {
@@ -163,6 +166,61 @@ public final class SimulatedCluster {
           + MAX_TASK_CONCURRENCY + " (name_server_task_max_concurrency), got " + n);
     }
     return n;
+  }
+
+  /**
+   * How often the nameserver refreshes the offsets {@code ShowTable} shows from its tablets
+   * (OpenMLDB's {@code get_table_status_interval}: {@code UpdateTableStatus} asks every healthy
+   * tablet's {@code GetTableStatus} and copies each replica's offset into the table metadata,
+   * then schedules itself again). Zero: {@code ShowTable} shows live offsets.
+   */
+  public synchronized void setTableStatusInterval(Duration d) {
+    tableStatusInterval = d;
+    if (tableStatusRefresh != null) {
+      tableStatusRefresh.cancel(false);
+      tableStatusRefresh = null;
+    }
+    if (!d.isZero()) {
+      tableStatusRefresh = exec.scheduleWithFixedDelay(this::refreshTableStatus, d.toMillis(),
+          d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  public synchronized Duration tableStatusInterval() {
+    return tableStatusInterval;
+  }
+
+  /**
+   * {@code UpdateTableStatusFun}: every replica on a healthy tablet that holds it gets its live
+   * offset; a replica its tablet does not hold keeps its last offset, {@code
+   * tablet_has_partition} false.
+   */
+  public synchronized void refreshTableStatus() {
+    if (leader == null) {
+      return; // UpdateTableStatus runs on the leader only
+    }
+    for (SimTable t : tables.values()) {
+      for (SimTable.Partition p : t.partitions) {
+        PartKey key = new PartKey(t.tid, p.pid);
+        for (SimTable.Meta m : p.replicas) {
+          boolean held = tabletHealthy(m.endpoint) && loaded(m.endpoint, key);
+          if (held) {
+            m.reportedOffset = log(m.endpoint, key).offset();
+          }
+          m.reportedLoaded = held;
+        }
+      }
+    }
+  }
+
+  /** What {@code ShowTable} shows as a replica's offset: refreshed periodically, or live. */
+  long shownOffset(SimTable.Meta m, int tid, int pid) {
+    return tableStatusInterval.isZero() ? offset(m.endpoint, tid, pid) : m.reportedOffset;
+  }
+
+  /** What {@code ShowTable} shows as {@code tablet_has_partition}. */
+  boolean shownLoaded(SimTable.Meta m, int tid, int pid) {
+    return tableStatusInterval.isZero() ? hasLoaded(m.endpoint, tid, pid) : m.reportedLoaded;
   }
 
   /** How long a tablet must stay unregistered before the nameserver offlines it. */
@@ -594,6 +652,7 @@ public final class SimulatedCluster {
     leader = ns.endpoint;
     autoFailover = autoFailoverSetting;
     LOG.info("nameserver {} is leader (auto_failover={})", ns.endpoint, autoFailoverSetting);
+    refreshTableStatus(); // NameServerImpl::Recover() calls UpdateTableStatus once at once
     pump();
   }
 

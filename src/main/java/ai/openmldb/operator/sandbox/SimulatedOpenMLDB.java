@@ -38,34 +38,51 @@ public final class SimulatedOpenMLDB implements PodProcessRuntime, AutoCloseable
    * @param taskConcurrency the nameserver's {@code name_server_task_concurrency}: ops run in that
    *     many FIFO queues, by {@code pid % taskConcurrency} (OpenMLDB's default 2, at most its
    *     {@code name_server_task_max_concurrency}, 8); a nameserver started with the flag uses it
+   * @param tableStatusInterval how often the nameserver refreshes the replicas' offsets it shows
+   *     in {@code ShowTable} from the tablets (OpenMLDB's {@code get_table_status_interval},
+   *     2000 ms: {@code NameServerImpl::UpdateTableStatus}); zero shows live offsets
    */
   public record Settings(
       Duration opLatency, Duration replicationLag, Duration tabletOfflineDelay,
-      long catchUpTolerance, int taskConcurrency) {
+      long catchUpTolerance, int taskConcurrency, Duration tableStatusInterval) {
+    /** OpenMLDB's {@code get_table_status_interval} default (src/flags.cc). */
+    public static final Duration TABLE_STATUS_INTERVAL = Duration.ofMillis(2000);
+
     public Settings {
       SimulatedCluster.checkTaskConcurrency(taskConcurrency);
+      if (tableStatusInterval.isNegative()) {
+        throw new IllegalArgumentException("negative table status interval");
+      }
     }
 
     public static Settings defaults() {
       return new Settings(Duration.ofMillis(100), Duration.ZERO, Duration.ZERO, 100_000,
-          SimulatedCluster.DEFAULT_TASK_CONCURRENCY);
+          SimulatedCluster.DEFAULT_TASK_CONCURRENCY, TABLE_STATUS_INTERVAL);
     }
 
     public Settings withOpLatency(Duration d) {
       return new Settings(d, replicationLag, tabletOfflineDelay, catchUpTolerance,
-          taskConcurrency);
+          taskConcurrency, tableStatusInterval);
     }
 
     public Settings withReplicationLag(Duration d) {
-      return new Settings(opLatency, d, tabletOfflineDelay, catchUpTolerance, taskConcurrency);
+      return new Settings(opLatency, d, tabletOfflineDelay, catchUpTolerance, taskConcurrency,
+          tableStatusInterval);
     }
 
     public Settings withTabletOfflineDelay(Duration d) {
-      return new Settings(opLatency, replicationLag, d, catchUpTolerance, taskConcurrency);
+      return new Settings(opLatency, replicationLag, d, catchUpTolerance, taskConcurrency,
+          tableStatusInterval);
     }
 
     public Settings withTaskConcurrency(int n) {
-      return new Settings(opLatency, replicationLag, tabletOfflineDelay, catchUpTolerance, n);
+      return new Settings(opLatency, replicationLag, tabletOfflineDelay, catchUpTolerance, n,
+          tableStatusInterval);
+    }
+
+    public Settings withTableStatusInterval(Duration d) {
+      return new Settings(opLatency, replicationLag, tabletOfflineDelay, catchUpTolerance,
+          taskConcurrency, d);
     }
   }
 

@@ -52,7 +52,9 @@ class NameserverClientTest {
   @BeforeEach
   void startCluster() {
     sim = new SimulatedOpenMLDB(
-        SimulatedOpenMLDB.Settings.defaults().withOpLatency(Duration.ofMillis(20)));
+        SimulatedOpenMLDB.Settings.defaults().withOpLatency(Duration.ofMillis(20))
+            // live offsets: what the client reads is compared with what the tablets hold
+            .withTableStatusInterval(Duration.ZERO));
     root = "/client" + ROOTS.incrementAndGet();
     cluster = sim.launch(NS, "demo", zk.connectString(), root, "0.8.5", 2, 3, false);
     cluster.createTable("db1", "t1", 2, 3);

@@ -29,7 +29,8 @@ class SimulatedOpenMLDBTest {
   private static EmbeddedZooKeeper zk;
 
   private final SimulatedOpenMLDB sim = new SimulatedOpenMLDB(
-      SimulatedOpenMLDB.Settings.defaults().withOpLatency(Duration.ofMillis(30)));
+      SimulatedOpenMLDB.Settings.defaults().withOpLatency(Duration.ofMillis(30))
+          .withTableStatusInterval(Duration.ZERO)); // offsets read through ShowTable: live
   private final OpenMLDBConnections connections =
       new OpenMLDBConnections(Duration.ofSeconds(5), Duration.ofSeconds(5), null);
   private String root;
@@ -240,6 +241,34 @@ class SimulatedOpenMLDBTest {
         .hasMessageContaining("name_server_task_max_concurrency");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.withTaskConcurrency(0))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void showTableShowsTheOffsetsOfTheNameserversLastRefreshAndTabletsAnswerLive() {
+    SimulatedCluster cluster = launch(1, 2, false);
+    cluster.createTable("db", "t", 2, 2);
+    ClusterConnection c = connect();
+    cluster.setTableStatusInterval(Duration.ofHours(1)); // OpenMLDB: get_table_status_interval
+    cluster.refreshTableStatus();
+    for (int i = 0; i < 3; i++) {
+      assertThat(cluster.write("db", "t", 1).acknowledged()).isTrue();
+    }
+    // ShowTable: the offsets as the nameserver last copied them from the tablets
+    assertThat(partition(c.nameserver(), 1).replicas()).allMatch(r -> r.offset() == 0);
+    // the tablet itself: live, one partition when asked for one (GetTableStatus {tid, pid})
+    int tid = c.nameserver().showTable("db", "t").orElseThrow().tid();
+    var one = c.tablets().tableStatusAsync(tablet(1), tid, 1).join();
+    assertThat(one).singleElement().satisfies(s -> {
+      assertThat(s.pid()).isEqualTo(1);
+      assertThat(s.offset()).isEqualTo(3);
+      assertThat(s.leader()).isTrue();
+    });
+    assertThat(c.tablets().tableStatus(tablet(1))).hasSize(2);
+    cluster.refreshTableStatus(); // what UpdateTableStatus does every interval
+    assertThat(partition(c.nameserver(), 1).replicas()).allMatch(r -> r.offset() == 3);
+    cluster.setTableStatusInterval(Duration.ZERO); // live, as before this was modelled
+    assertThat(cluster.write("db", "t", 1).acknowledged()).isTrue();
+    assertThat(partition(c.nameserver(), 1).replicas()).allMatch(r -> r.offset() == 4);
   }
 
   @Test

@@ -1,0 +1,160 @@
+package ai.openmldb.operator.openmldb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ai.openmldb.operator.api.Component;
+import ai.openmldb.operator.sandbox.EmbeddedZooKeeper;
+import ai.openmldb.operator.sandbox.RpcCall;
+import ai.openmldb.operator.sandbox.SimulatedCluster;
+import ai.openmldb.operator.sandbox.SimulatedOpenMLDB;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tables a pass of the roll reads, against the simulated cluster over real ZooKeeper and
+ * HTTP, with the nameserver's offsets as stale as OpenMLDB's: refreshed from the tablets only
+ * when it takes the lead and then every hour here (OpenMLDB: every 2 s).
+ */
+class ClusterTablesTest {
+  private static final String NS = "tables-ns";
+  private static final AtomicInteger ROOTS = new AtomicInteger();
+  private static EmbeddedZooKeeper zk;
+
+  private SimulatedOpenMLDB sim;
+  private SimulatedCluster cluster;
+  private OpenMLDBConnections connections;
+  private ClusterConnection conn;
+  private String tablet0;
+  private String tablet1;
+
+  @BeforeAll
+  static void startZooKeeper() {
+    zk = EmbeddedZooKeeper.start();
+  }
+
+  @AfterAll
+  static void stopZooKeeper() {
+    zk.close();
+  }
+
+  @BeforeEach
+  void startCluster() {
+    sim = new SimulatedOpenMLDB(SimulatedOpenMLDB.Settings.defaults()
+        .withOpLatency(Duration.ofMillis(20))
+        .withTableStatusInterval(Duration.ofHours(1)));
+    String root = "/tables" + ROOTS.incrementAndGet();
+    cluster = sim.launch(NS, "demo", zk.connectString(), root, "0.8.5", 1, 2, false);
+    cluster.createTable("db", "t", 4, 2);
+    tablet0 = SimulatedOpenMLDB.endpoint(NS, "demo", Component.TABLET, 0);
+    tablet1 = SimulatedOpenMLDB.endpoint(NS, "demo", Component.TABLET, 1);
+    connections = new OpenMLDBConnections(Duration.ofSeconds(5), Duration.ofSeconds(5), null);
+    conn = connections.connect(zk.connectString(), root);
+    await().atMost(Duration.ofSeconds(10)).until(() -> conn.connected()
+        && conn.view().nameserverLeader().isPresent()
+        && conn.view().liveTablets().size() == 2);
+  }
+
+  @AfterEach
+  void stop() {
+    connections.close();
+    sim.close();
+  }
+
+  private List<TableInfo> read() {
+    return conn.tables().read(conn.nameserver().showOpStatus(), conn.view().liveTablets(), 1000);
+  }
+
+  private static ReplicaInfo replica(List<TableInfo> tables, int pid, String endpoint) {
+    return tables.get(0).partition(pid).replicaOn(endpoint).orElseThrow();
+  }
+
+  private List<RpcCall> tabletCalls() {
+    return cluster.calls().stream().filter(c -> c.method().equals("GetTableStatus")).toList();
+  }
+
+  @Test
+  void aFencedLeadersFinalOffsetComesFromItsTabletNotFromShowTable() {
+    cluster.setReplicationLag(Duration.ofHours(1)); // nothing reaches the follower
+    for (int i = 0; i < 5; i++) {
+      assertThat(cluster.write("db", "t", 0).acknowledged()).isTrue();
+    }
+    conn.nameserver().updateTableAliveStatus("db", "t", 0, tablet0, false);
+    cluster.clearCalls();
+
+    // the nameserver's offsets predate the writes: by them the follower "reached" the fenced
+    // leader's final offset (0 >= 0) and a switch would lose the 5 writes
+    List<TableInfo> shown = conn.nameserver().showTables();
+    assertThat(replica(shown, 0, tablet0).offset()).isZero();
+    assertThat(replica(shown, 0, tablet1).offset()).isZero();
+
+    List<TableInfo> tables = read();
+    assertThat(replica(tables, 0, tablet0).offset()).isEqualTo(5);
+    assertThat(replica(tables, 0, tablet1).offset()).isZero();
+    // one GetTableStatus {tid, pid} per replica of the fenced partition, nothing else
+    assertThat(tabletCalls()).hasSize(2)
+        .allMatch(c -> c.request().path("pid").asInt() == 0 && c.request().has("tid"));
+
+    cluster.setReplicationLag(Duration.ZERO);
+    assertThat(cluster.write("db", "t", 1).acknowledged()).isTrue(); // replication runs again
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> replica(read(), 0, tablet1).offset() == 5);
+    assertThat(replica(conn.nameserver().showTables(), 0, tablet1).offset()).isZero();
+  }
+
+  @Test
+  void aFollowerThatLooksBehindIsCheckedOnItsTablet() {
+    for (int i = 0; i < 5; i++) {
+      assertThat(cluster.write("db", "t", 2).acknowledged()).isTrue();
+    }
+    cluster.refreshTableStatus(); // shown: leader 5, follower 5
+    cluster.setReplicationLag(Duration.ofHours(1));
+    for (int i = 0; i < 20; i++) {
+      assertThat(cluster.write("db", "t", 2).acknowledged()).isTrue();
+    }
+    cluster.refreshTableStatus(); // shown: leader 25, follower 5
+    cluster.setReplicationLag(Duration.ZERO);
+    assertThat(cluster.write("db", "t", 3).acknowledged()).isTrue(); // replication catches up
+    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.table("db", "t").orElseThrow()
+        .partitions().get(2).replicas().stream().allMatch(r -> r.offset() == 25));
+    cluster.clearCalls();
+
+    List<TableInfo> tables = conn.tables().read(conn.nameserver().showOpStatus(),
+        conn.view().liveTablets(), 10); // more than 10 behind by ShowTable: read live
+    assertThat(replica(tables, 2, tablet0).offset()).isEqualTo(25);
+    assertThat(replica(tables, 2, tablet1).offset()).isEqualTo(25);
+    assertThat(tabletCalls()).hasSize(2).allMatch(c -> c.request().path("pid").asInt() == 2);
+  }
+
+  @Test
+  void aPassOverHealthyCaughtUpPartitionsAsksNoTablet() {
+    for (int i = 0; i < 5; i++) {
+      cluster.write("db", "t", i % 4);
+    }
+    cluster.clearCalls();
+    List<TableInfo> tables = read();
+    assertThat(tables.get(0).partitions()).hasSize(4);
+    assertThat(tabletCalls()).isEmpty();
+  }
+
+  @Test
+  void aFencedLeaderOnATabletThatCannotBeReadAdmitsNoCandidate() {
+    conn.nameserver().updateTableAliveStatus("db", "t", 0, tablet0, false);
+    sim.stop(NS, "demo-tablet-0");
+    // the tablet is gone from ZooKeeper: its last shown offset is all there is
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> !conn.view().liveTablets().contains(tablet0));
+    assertThat(replica(read(), 0, tablet0).offset()).isZero();
+    // registered but not answering: the final offset is unknown, no follower reaches it
+    List<TableInfo> tables = conn.tables().withLiveOffsets(conn.nameserver().showTables(),
+        List.of(), Set.of(tablet0, tablet1), 1000);
+    assertThat(replica(tables, 0, tablet0).offset()).isEqualTo(ClusterTables.UNKNOWN);
+  }
+}
