@@ -86,6 +86,31 @@ public final class ClusterStatusBuilder {
     return this;
   }
 
+  /**
+   * Keeps the phase and the Progressing and Degraded conditions as the previous status has them:
+   * for a reconcile of a roll that learned nothing new (its cache is still catching up with the
+   * StatefulSets it just applied). Derived afresh, a halted roll would read "Upgrading" for that
+   * one reconcile, and the next one would take it for a roll under way.
+   */
+  public ClusterStatusBuilder keepRolloutState() {
+    OpenMLDBClusterStatus previous = cluster.getStatus();
+    if (previous == null) {
+      return this;
+    }
+    if (previous.getPhase() != null) {
+      phaseOverride = previous.getPhase();
+    }
+    if (previous.getConditions() != null) {
+      for (Condition c : previous.getConditions()) {
+        if (ConditionType.PROGRESSING.equals(c.getType())
+            || ConditionType.DEGRADED.equals(c.getType())) {
+          overrides.put(c.getType(), new ConditionBuilder(c).build());
+        }
+      }
+    }
+    return this;
+  }
+
   /** Overrides one derived condition (e.g. Degraded=True reason LeaderMoveTimeout). */
   public ClusterStatusBuilder condition(String type, boolean status, String reason, String message) {
     overrides.put(type, condition(type, status ? "True" : "False", reason, message));

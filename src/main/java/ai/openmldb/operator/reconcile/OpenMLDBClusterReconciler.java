@@ -13,7 +13,6 @@ import ai.openmldb.operator.k8s.WorkloadApplier;
 import ai.openmldb.operator.k8s.WorkloadFactory;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -40,7 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles an {@code OpenMLDBCluster}: observe → validate → apply workloads → let the
- * {@link PodRollout} take one step → write status (only when it changed) → reschedule.
+ * {@link PodRollout} take one step → write status (only when it changed, through
+ * {@link StatusWriter}) → reschedule.
  *
  * <p>An invalid spec changes nothing in the cluster: status says Degraded/InvalidSpec with the
  * field and the fix, and a Warning Event repeats it. This reconciler never deletes pods.
@@ -55,6 +55,7 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
   private final EventRecorder events;
   private final WorkloadApplier applier;
   private final Clock clock;
+  private final StatusWriter statusWriter;
 
   public OpenMLDBClusterReconciler(OperatorConfig config, PodRollout rollout,
       EventRecorder events, WorkloadApplier applier, Clock clock) {
@@ -63,6 +64,7 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
     this.events = events;
     this.applier = applier;
     this.clock = clock;
+    this.statusWriter = new StatusWriter(config.useServerSideApply());
   }
 
   @Override
@@ -99,7 +101,9 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
 
   @Override
   public UpdateControl<OpenMLDBCluster> reconcile(
-      OpenMLDBCluster cluster, Context<OpenMLDBCluster> context) throws Exception {
+      OpenMLDBCluster fromInformer, Context<OpenMLDBCluster> context) throws Exception {
+    // never older than what the last reconcile wrote (the informer can lag behind it)
+    OpenMLDBCluster cluster = statusWriter.newest(fromInformer, context);
     ClusterStatusBuilder status = new ClusterStatusBuilder(cluster, clock);
     Duration next = config.reconcileInterval();
     List<SpecProblem> problems = SpecValidator.validate(cluster);
@@ -141,10 +145,10 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
       }
     }
     OpenMLDBClusterStatus built = status.build();
-    UpdateControl<OpenMLDBCluster> control = status.changed(built)
-        ? UpdateControl.patchStatus(statusOnly(cluster, built))
-        : UpdateControl.noUpdate();
-    return control.rescheduleAfter(next);
+    if (status.changed(built)) {
+      statusWriter.write(cluster, built, context);
+    }
+    return UpdateControl.<OpenMLDBCluster>noUpdate().rescheduleAfter(next);
   }
 
   /**
@@ -185,17 +189,5 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
   private static boolean isOf(HasMetadata r, Component c) {
     Map<String, String> labels = r.getMetadata().getLabels();
     return labels != null && c.id().equals(labels.get(Labels.COMPONENT));
-  }
-
-  /** Name, namespace and status only: the status patch must not carry (or clobber) the spec. */
-  private static OpenMLDBCluster statusOnly(OpenMLDBCluster cluster, OpenMLDBClusterStatus status) {
-    OpenMLDBCluster patch = new OpenMLDBCluster();
-    patch.setMetadata(new ObjectMetaBuilder()
-        .withName(cluster.getMetadata().getName())
-        .withNamespace(cluster.getMetadata().getNamespace())
-        .build());
-    patch.setSpec(null);
-    patch.setStatus(status);
-    return patch;
   }
 }

@@ -123,7 +123,11 @@ public final class RollingUpgrade implements PodRollout {
       if (w.desiredReplicas() > 0 && (w.statefulSet() == null || !w.statefulSetCurrent())) {
         // The informer cache does not show every StatefulSet as just applied yet: which pods
         // are outdated (and so the roll's order) is only known once it does. The StatefulSets'
-        // events wake the next reconcile; the poll is a fallback.
+        // events wake the next reconcile; the poll is a fallback. Until then the roll's state
+        // (a halt above all) is as it was.
+        if (active) {
+          status.keepRolloutState();
+        }
         return Optional.of(config.stepPollInterval());
       }
     }

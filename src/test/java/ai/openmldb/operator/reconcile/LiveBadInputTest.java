@@ -127,8 +127,10 @@ class LiveBadInputTest {
   void aVersionChangeWhileHaltedIsTakenAsTheNewTargetAndSaidSo() {
     Case c = corpus(VERSION_WHILE_HALTED);
     String name = c.base().at("/metadata/name").asText();
+    // 3 s, not 1: on a loaded machine a healthy pod's restart can take over a second, and the
+    // roll would halt at that pod instead of the stuck one
     SimulatedCluster sim = world.create(ns, name, 2,
-        spec -> spec.getUpgrade().setPodReadyTimeoutSeconds(1), WAIT);
+        spec -> spec.getUpgrade().setPodReadyTimeoutSeconds(3), WAIT);
     sim.createTable("db", "t", 2, 2);
     load = new WriteLoadGenerator(sim, 200).start();
     // a roll to 0.9.3 halts: tablet-1 never becomes ready on it (a bad image)

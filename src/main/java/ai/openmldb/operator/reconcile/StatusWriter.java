@@ -1,0 +1,104 @@
+package ai.openmldb.operator.reconcile;
+
+import ai.openmldb.operator.api.OpenMLDBCluster;
+import ai.openmldb.operator.api.OpenMLDBClusterStatus;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Writes a reconcile's status (as JOSDK's {@code UpdateControl.patchStatus} would) and remembers
+ * the API server's answer, so that the next reconcile of the cluster never starts from a copy
+ * older than that answer.
+ *
+ * <p>Why: a reconcile queued while the previous one ran (a pod changed, ZooKeeper woke the roll)
+ * starts as soon as that one ends, from the informer's copy, which can still predate the status
+ * it wrote. JOSDK 5.2 does not cache the answer of its own status patch, and its temporary cache
+ * of the primary drops a cached copy on any informer event, an older one included (the roll's
+ * intent write in flight). Such a start undid what the previous reconcile recorded: switch
+ * counts went down, a halt read as a roll under way. The answer is used until the informer has
+ * a copy at least as new (resource versions compared as numbers, as etcd issues them; a version
+ * that is not a number leaves the informer's copy in use).
+ */
+final class StatusWriter {
+  private final boolean serverSideApply;
+  /**
+   * The last answer to a status write, per cluster uid, until the informer catches up (that of a
+   * cluster deleted right after a write stays: one object per such cluster).
+   */
+  private final Map<String, OpenMLDBCluster> answers = new ConcurrentHashMap<>();
+
+  StatusWriter(boolean serverSideApply) {
+    this.serverSideApply = serverSideApply;
+  }
+
+  /**
+   * The copy to reconcile: the informer's, or the answer to this operator's last status write if
+   * that is newer (a deep copy: the reconcile may change it).
+   */
+  OpenMLDBCluster newest(OpenMLDBCluster fromInformer, Context<OpenMLDBCluster> context) {
+    String uid = fromInformer.getMetadata().getUid();
+    OpenMLDBCluster answer = uid == null ? null : answers.get(uid);
+    if (answer == null) {
+      return fromInformer;
+    }
+    OptionalLong cached = version(fromInformer);
+    OptionalLong written = version(answer);
+    if (cached.isEmpty() || written.isEmpty() || cached.getAsLong() >= written.getAsLong()) {
+      answers.remove(uid, answer);
+      return fromInformer;
+    }
+    return context.getControllerConfiguration().getConfigurationService().getResourceCloner()
+        .clone(answer);
+  }
+
+  /** Writes {@code status} over the status of {@code cluster} (the copy reconciled). */
+  void write(OpenMLDBCluster cluster, OpenMLDBClusterStatus status,
+      Context<OpenMLDBCluster> context) {
+    KubernetesClient client = context.getClient();
+    OpenMLDBCluster answer;
+    if (serverSideApply) {
+      // name, namespace and status only: the patch must not carry (or clobber) the spec
+      OpenMLDBCluster patch = new OpenMLDBCluster();
+      patch.setMetadata(new ObjectMetaBuilder()
+          .withName(cluster.getMetadata().getName())
+          .withNamespace(cluster.getMetadata().getNamespace())
+          .build());
+      patch.setSpec(null);
+      patch.setStatus(status);
+      answer = client.resource(patch).subresource("status").patch(new PatchContext.Builder()
+          .withFieldManager(context.getControllerConfiguration().fieldManager())
+          .withForce(true)
+          .withPatchType(PatchType.SERVER_SIDE_APPLY)
+          .build());
+    } else {
+      // a JSON patch of the status' difference from the copy reconciled, with no resource
+      // version (no optimistic lock: the operator is the status' only writer)
+      OpenMLDBCluster base = context.getControllerConfiguration().getConfigurationService()
+          .getResourceCloner().clone(cluster);
+      base.getMetadata().setResourceVersion(null);
+      base.getMetadata().setManagedFields(null);
+      answer = client.resource(base).editStatus(current -> {
+        current.setStatus(status);
+        return current;
+      });
+    }
+    if (answer != null && answer.getMetadata().getUid() != null) {
+      answers.put(answer.getMetadata().getUid(), answer);
+    }
+  }
+
+  private static OptionalLong version(OpenMLDBCluster c) {
+    String v = c.getMetadata().getResourceVersion();
+    try {
+      return v == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(v));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+  }
+}
