@@ -31,8 +31,10 @@ public final class OperatorFactory {
   public static Operator create(KubernetesClient client, OperatorConfig config,
       MeterRegistry registry, OpenMLDBConnections connections) {
     Clock clock = Clock.systemUTC();
+    // one recorder for the reconciler and the roll: one thread, and a cluster's Events in order
+    EventRecorder events = new EventRecorder(client, clock);
     return create(client, config, registry, new RollingUpgrade(client, config, connections,
-        new EventRecorder(client, clock), new OperatorMetrics(registry), clock));
+        events, new OperatorMetrics(registry), clock), events);
   }
 
   /**
@@ -41,6 +43,12 @@ public final class OperatorFactory {
    */
   public static Operator create(KubernetesClient client, OperatorConfig config,
       MeterRegistry registry, PodRollout rollout) {
+    return create(client, config, registry, rollout,
+        new EventRecorder(client, Clock.systemUTC()));
+  }
+
+  private static Operator create(KubernetesClient client, OperatorConfig config,
+      MeterRegistry registry, PodRollout rollout, EventRecorder events) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -56,7 +64,7 @@ public final class OperatorFactory {
     });
     Clock clock = Clock.systemUTC();
     OpenMLDBClusterReconciler reconciler = new OpenMLDBClusterReconciler(config, rollout,
-        new EventRecorder(client, clock), new WorkloadApplier(client), clock);
+        events, new WorkloadApplier(client), clock);
     operator.register(reconciler, c -> {
       c.withName(CONTROLLER_NAME).withReconciliationMaxInterval(config.reconcileInterval());
       if (config.watchNamespaces().isEmpty()) {
