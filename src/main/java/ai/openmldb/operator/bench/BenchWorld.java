@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiPredicate;
 
 /**
  * Runs one way against a fresh cluster of the benchmark's shape: creates the tables, starts the
@@ -42,27 +43,33 @@ final class BenchWorld {
     }
   }
 
-  /** What a way does once the load runs: upgrade the cluster to {@link #TO}. */
+  /**
+   * What a way does once the load runs: upgrade the cluster to {@link #TO}. A way whose roll
+   * starts later than the call (after a request to an API server) marks the start on the
+   * sampler.
+   */
   interface Upgrade {
-    void run() throws Exception;
+    void run(Sampler sampler) throws Exception;
   }
 
   /**
    * Measures one way on a prepared cluster.
    *
-   * @param afterRoll extra condition for the end of the roll (the operator's status says done)
+   * @param reportedReady a pod's Ready condition as the Kubernetes API shows it (always true
+   *     where pods live in no API)
+   * @param allOnTarget whether every pod runs {@link #TO} at the end
    */
   static WayResult measure(Way way, BenchOptions o, SimulatedCluster cluster,
-      PodProcessRuntime runtime, List<String> pods, Upgrade upgrade,
-      java.util.function.BooleanSupplier allOnTarget) throws Exception {
+      PodProcessRuntime runtime, BiPredicate<String, String> reportedReady, List<String> pods,
+      Upgrade upgrade, java.util.function.BooleanSupplier allOnTarget) throws Exception {
     Map<String, String> leadersBefore = ClusterProbe.leaders(cluster);
     WriteLoadGenerator load = new WriteLoadGenerator(cluster, o.writeRate()).start();
     Thread.sleep(200);
-    Sampler sampler = new Sampler(cluster, runtime, NAMESPACE, pods).start();
+    Sampler sampler = new Sampler(cluster, runtime, reportedReady, NAMESPACE, pods).start();
     double end;
     String unhealthy;
     try {
-      upgrade.run();
+      upgrade.run(sampler);
       end = settle(way, cluster, runtime, pods, sampler);
       unhealthy = ClusterProbe.unhealthy(cluster);
     } finally {
@@ -75,7 +82,9 @@ final class BenchWorld {
     Sampler.Totals t = sampler.totals(end);
     List<double[]> series = new ArrayList<>();
     for (Sampler.Sample s : sampler.samples()) {
-      series.add(new double[] {s.t(), s.leaderless()});
+      if (s.t() >= sampler.rollStart()) {
+        series.add(new double[] {s.t() - sampler.rollStart(), s.leaderless()});
+      }
     }
     return new WayResult(way, t.seconds(), t.leaderlessPartitionSeconds(),
         t.unavailablePartitionSeconds(), t.fencedPartitionSeconds(), report.acknowledged(),
@@ -121,7 +130,8 @@ final class BenchWorld {
     try (DirectCluster c = DirectCluster.launch(o, zkConnect, "/bench-naive")) {
       createTables(c.cluster(), o);
       NaiveRoll roll = new NaiveRoll(c, o);
-      return measure(Way.NAIVE, o, c.cluster(), c.runtime(), c.podNames(), () -> roll.run(TO),
+      return measure(Way.NAIVE, o, c.cluster(), c.runtime(), (ns, pod) -> true, c.podNames(),
+          sampler -> roll.run(TO),
           () -> c.allOn(TO));
     }
   }
@@ -136,7 +146,8 @@ final class BenchWorld {
       ClusterProbe.await("client connected", Duration.ofSeconds(30),
           () -> conn.connected() && conn.view().nameserverLeader().isPresent());
       SerialRoll roll = new SerialRoll(c, conn, o, pacing);
-      return measure(way, o, c.cluster(), c.runtime(), c.podNames(), () -> roll.run(TO),
+      return measure(way, o, c.cluster(), c.runtime(), (ns, pod) -> true, c.podNames(),
+          sampler -> roll.run(TO),
           () -> c.allOn(TO));
     }
   }

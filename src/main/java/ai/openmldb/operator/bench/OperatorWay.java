@@ -33,8 +33,10 @@ import java.util.List;
  * The operator way: the real operator ({@link OperatorFactory} with the rolling upgrade) against
  * the sandbox's Kubernetes API, whose StatefulSet/kubelet simulator starts the same simulated
  * OpenMLDB processes with the same pod start delay. The cluster is created as an {@code
- * OpenMLDBCluster}; the roll is a change of {@code spec.version}, and it ends when the operator
- * records the roll as finished and the cluster is healthy.
+ * OpenMLDBCluster}; the roll is a change of {@code spec.version}. It starts when the API server
+ * has accepted that change (the patch's answer) and ends when the operator's status patch that
+ * records the roll as finished arrives (a watch) and the cluster is healthy. Pods count as
+ * restarting until the kubelet reports them Ready in the API ({@link ReportedReadiness}).
  */
 final class OperatorWay {
   static final String ROOT = "/bench-operator";
@@ -43,24 +45,22 @@ final class OperatorWay {
 
   /** What to do with a running operator and its ready cluster. */
   interface Body<T> {
-    T run(KubernetesClient client, SimulatedOpenMLDB sim, SimulatedCluster cluster)
-        throws Exception;
+    T run(KubernetesClient client, SimulatedOpenMLDB sim, SimulatedCluster cluster,
+        ReportedReadiness readiness) throws Exception;
   }
 
   static WayResult run(BenchOptions o, String zkConnect) throws Exception {
-    return withOperator(o, zkConnect, ROOT, (client, sim, cluster) -> {
+    return withOperator(o, zkConnect, ROOT, (client, sim, cluster, readiness) -> {
       BenchWorld.createTables(cluster, o);
       List<String> podNames = DirectCluster.podNames(o);
-      return BenchWorld.measure(Way.OPERATOR, o, cluster, sim, podNames,
-          () -> {
-            bump(client);
-            ClusterProbe.await("the operator's roll to " + BenchWorld.TO, BenchWorld.LIMIT, 50,
-                () -> {
-                  UpgradeStatus u = status(client).getUpgrade();
-                  trace(u);
-                  return u != null && BenchWorld.TO.equals(u.getToVersion())
-                      && u.getFinishedAt() != null;
-                });
+      return BenchWorld.measure(Way.OPERATOR, o, cluster, sim, readiness::ready, podNames,
+          sampler -> {
+            try (RollDoneWatch done = RollDoneWatch.start(client, BenchWorld.TO,
+                OperatorWay::trace)) {
+              bump(client);
+              sampler.markRollStart();
+              done.await(BenchWorld.LIMIT);
+            }
           },
           () -> podNames.stream().allMatch(p -> sim.version(BenchWorld.NAMESPACE, p)
               .map(BenchWorld.TO::equals).orElse(false)));
@@ -77,11 +77,12 @@ final class OperatorWay {
   static <T> T withOperator(BenchOptions o, String zkConnect, String root, Body<T> body)
       throws Exception {
     Duration podStart = Duration.ofMillis(o.podStartMs());
+    ReportedReadiness readiness = new ReportedReadiness();
     try (SandboxKubernetes kube = SandboxKubernetes.start(0, BenchWorld.NAMESPACE);
         SimulatedOpenMLDB sim = new SimulatedOpenMLDB(BenchWorld.simSettings(o));
         StatefulSetSimulator statefulSets = new StatefulSetSimulator(kube.client(), sim,
             SimulatorSettings.defaults().withPodStartDelay(podStart)
-                .withPollInterval(Duration.ofMillis(10))).start();
+                .withPollInterval(Duration.ofMillis(10)), readiness).start();
         OpenMLDBConnections connections =
             new OpenMLDBConnections(Duration.ofSeconds(10), Duration.ofSeconds(10), null);
         KubernetesClient client = kube.newClient()) {
@@ -100,7 +101,7 @@ final class OperatorWay {
                   && cluster.nameserverLeader().isPresent()
                   && Phase.RUNNING.equals(status(client).getPhase());
             });
-        return body.run(client, sim, cluster);
+        return body.run(client, sim, cluster, readiness);
       } finally {
         operator.stop();
       }
@@ -134,7 +135,7 @@ final class OperatorWay {
   private static String lastTrace;
   static final long T0 = System.nanoTime();
 
-  static void trace(UpgradeStatus u) {
+  static synchronized void trace(UpgradeStatus u) {
     if (!Boolean.getBoolean("openmldb.bench.trace") || u == null) {
       return;
     }

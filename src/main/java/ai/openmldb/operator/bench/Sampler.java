@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 
 /**
  * Watches one simulated cluster from the outside while a way upgrades it, every {@link
@@ -18,6 +19,10 @@ import java.util.concurrent.TimeUnit;
  * the metadata marked it not alive), and whether the world is busy: a pod is not ready (being
  * restarted) or a nameserver op is unfinished. Integrating the samples gives the partition-seconds
  * and the explicit wait times that the overhead is computed from.
+ *
+ * <p>A pod is not ready while its process is not ready or, where pods live in a Kubernetes API
+ * (the operator way), while the kubelet has not yet reported it Ready there ({@link
+ * ReportedReadiness}): the restart of a pod ends with that report.
  */
 final class Sampler implements AutoCloseable {
   static final long PERIOD_MS = 10;
@@ -28,6 +33,7 @@ final class Sampler implements AutoCloseable {
 
   private final SimulatedCluster cluster;
   private final PodProcessRuntime runtime;
+  private final BiPredicate<String, String> reportedReady;
   private final String namespace;
   private final List<String> pods;
   private final List<Sample> samples = new ArrayList<>();
@@ -37,10 +43,18 @@ final class Sampler implements AutoCloseable {
     return t;
   });
   private long startNanos;
+  private volatile double rollStart;
 
   Sampler(SimulatedCluster cluster, PodProcessRuntime runtime, String namespace, List<String> pods) {
+    this(cluster, runtime, (ns, pod) -> true, namespace, pods);
+  }
+
+  /** @param reportedReady a pod's Ready condition as reported to the Kubernetes API */
+  Sampler(SimulatedCluster cluster, PodProcessRuntime runtime,
+      BiPredicate<String, String> reportedReady, String namespace, List<String> pods) {
     this.cluster = cluster;
     this.runtime = runtime;
+    this.reportedReady = reportedReady;
     this.namespace = namespace;
     this.pods = List.copyOf(pods);
   }
@@ -73,7 +87,7 @@ final class Sampler implements AutoCloseable {
       }
       boolean podBusy = false;
       for (String pod : pods) {
-        if (!runtime.ready(namespace, pod)) {
+        if (!runtime.ready(namespace, pod) || !reportedReady.test(namespace, pod)) {
           podBusy = true;
           break;
         }
@@ -116,9 +130,40 @@ final class Sampler implements AutoCloseable {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
-  /** Totals up to {@code end} seconds (samples after it are ignored). */
+  /**
+   * Marks the start of the roll: when the way knows it later than this sampler's start (the
+   * operator's roll starts when the API server has accepted the version change, not when the
+   * bench's client began sending it). Totals count from here.
+   */
+  void markRollStart() {
+    rollStart = now();
+  }
+
+  /** Seconds from this sampler's start to the roll's start (0 unless marked). */
+  double rollStart() {
+    return rollStart;
+  }
+
+  /**
+   * Totals from the roll's start (see {@link #markRollStart()}) up to {@code end} seconds since
+   * this sampler's start; samples outside are ignored, the state at the start is the last sample
+   * before it.
+   */
   Totals totals(double end) {
-    List<Sample> s = new ArrayList<>(samples().stream().filter(x -> x.t() <= end).toList());
+    double start = rollStart;
+    List<Sample> s = new ArrayList<>();
+    Sample before = null;
+    for (Sample x : samples()) {
+      if (x.t() <= start) {
+        before = x;
+      } else if (x.t() <= end) {
+        s.add(x);
+      }
+    }
+    if (before != null) {
+      s.add(0, new Sample(start, before.leaderless(), before.unavailable(), before.fenced(),
+          before.podBusy(), before.opBusy()));
+    }
     if (!s.isEmpty()) {
       Sample last = s.get(s.size() - 1);
       s.add(new Sample(end, last.leaderless(), last.unavailable(), last.fenced(), last.podBusy(),
@@ -144,7 +189,7 @@ final class Sampler implements AutoCloseable {
       busy += a.podBusy() || a.opBusy() || a.fenced() > 0 ? dt : 0;
       max = Math.max(max, a.leaderless());
     }
-    double seconds = end;
+    double seconds = end - start;
     return new Totals(seconds, leaderless, unavailable, fenced, pod, op, busy, max);
   }
 
