@@ -16,11 +16,13 @@ import ai.openmldb.operator.openmldb.ClusterConnection;
 import ai.openmldb.operator.openmldb.OpenMLDBConnections;
 import ai.openmldb.operator.upgrade.ClusterObservation;
 import ai.openmldb.operator.upgrade.IntentUpdate;
+import ai.openmldb.operator.upgrade.KnownEffects;
 import ai.openmldb.operator.upgrade.PodState;
 import ai.openmldb.operator.upgrade.Position;
 import ai.openmldb.operator.upgrade.Step;
 import ai.openmldb.operator.upgrade.UpgradeDecision;
 import ai.openmldb.operator.upgrade.UpgradeDecision.AddTemporaryReplicas;
+import ai.openmldb.operator.upgrade.UpgradeDecision.ClearLedger;
 import ai.openmldb.operator.upgrade.UpgradeDecision.ClearLedgerEntries;
 import ai.openmldb.operator.upgrade.UpgradeDecision.DeletePod;
 import ai.openmldb.operator.upgrade.UpgradeDecision.Direction;
@@ -63,12 +65,17 @@ import org.slf4j.LoggerFactory;
  * a reschedule after {@code stepPollInterval}.
  *
  * <p>Decisions that only touch OpenMLDB metadata (ledger, auto-failover, fencing) are followed at
- * once by the next one within the same reconcile, up to {@link #MAX_CHAIN}: a fenced partition
- * is switched as soon as its follower has the final offset, not one poll interval later.
+ * once by the next one within the same reconcile, up to {@link #MAX_CHAIN} observations: a fenced
+ * partition is switched as soon as its follower has the final offset, not one poll interval
+ * later. When a decision's whole effect is known ({@link KnownEffects}) the next one is taken
+ * from the observation with that effect applied rather than from a fresh read, and the intent
+ * is written to status only before an act that needs it ({@link IntentUpdate#mustRecordBefore}).
  */
 public final class RollingUpgrade implements PodRollout {
   private static final Logger LOG = LoggerFactory.getLogger(RollingUpgrade.class);
   static final int MAX_CHAIN = 4;
+  /** Decisions per reconcile at most, read or carried forward (a bound if an effect were wrong). */
+  static final int MAX_DECISIONS = 12;
   /**
    * While a fence wave is open writes to its partitions are refused: look again this soon rather
    * than a whole step poll interval later (a reschedule, never a wait inside the reconcile).
@@ -156,12 +163,22 @@ public final class RollingUpgrade implements PodRollout {
     long lastObserveNanos = 0;
     boolean halted = cluster.getStatus() != null
         && Phase.HALTED.equals(cluster.getStatus().getPhase());
-    for (int i = 0; i < MAX_CHAIN; i++) {
+    ClusterObservation carried = null;
+    int observations = 0;
+    for (int i = 0; i < MAX_DECISIONS && (carried != null || observations < MAX_CHAIN); i++) {
       Instant now = clock.instant();
-      long observeStart = System.nanoTime();
-      ClusterObservation obs = observer.observe(observed, conn, intent, now);
-      long observeNanos = System.nanoTime() - observeStart;
-      lastObserveNanos = observeNanos;
+      ClusterObservation obs;
+      long observeNanos = lastObserveNanos;
+      if (carried != null) {
+        obs = carried;
+        carried = null;
+      } else {
+        long observeStart = System.nanoTime();
+        obs = observer.observe(observed, conn, intent, now);
+        observeNanos = System.nanoTime() - observeStart;
+        lastObserveNanos = observeNanos;
+        observations++;
+      }
       if (obs.openmldb().isEmpty()) {
         // OpenMLDB unreadable: look again later and later (the step's timeout is the budget)
         next = unreachableBackoff(unreachableStreak.merge(key, 1, Integer::sum));
@@ -192,7 +209,7 @@ public final class RollingUpgrade implements PodRollout {
           events.normal(cluster, "UpgradeRetargeted", why);
         }
       }
-      if (isAction(decision) && !(decision instanceof StartRoll)
+      if (isAction(decision) && IntentUpdate.mustRecordBefore(decision)
           && before.needsRecordingOver(recorded)) {
         intentWriter.record(cluster, st);
         recorded = before;
@@ -223,6 +240,7 @@ public final class RollingUpgrade implements PodRollout {
       if (!chains(decision)) {
         break;
       }
+      carried = KnownEffects.after(obs, decision, intent, clock.instant()).orElse(null);
     }
     status.upgrade(st);
     if (conn != null && !intent.finished()) {
@@ -301,12 +319,13 @@ public final class RollingUpgrade implements PodRollout {
     return !(d instanceof Wait || d instanceof Halt || d instanceof Idle);
   }
 
-  /** Metadata-only decisions whose follow-up can be decided at once from a fresh observation. */
+  /** Metadata-only decisions whose follow-up can be decided at once. */
   private static boolean chains(UpgradeDecision d) {
     return d instanceof StartRoll || d instanceof RecordAutoFailover
         || d instanceof DisableAutoFailover || d instanceof RecordLedger
         || d instanceof FenceLeaders || d instanceof FenceReplicas
-        || d instanceof ClearLedgerEntries || d instanceof Resume;
+        || d instanceof ClearLedgerEntries || d instanceof Resume
+        || d instanceof RestoreAutoFailover || d instanceof ClearLedger;
   }
 
   /**

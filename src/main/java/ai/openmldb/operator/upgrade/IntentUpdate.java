@@ -64,6 +64,29 @@ public final class IntentUpdate {
   }
 
   /**
+   * Whether the intent must reach status before this decision is carried out. Not for acts whose
+   * result a restarted operator reads back by itself from the ledger or the nameserver and then
+   * decides the same way: recording the roll's target, the auto-failover setting in the ledger,
+   * turning auto-failover off or back on, writing or clearing ledger entries (a tablet with
+   * entries is the pod in progress whatever status says), and the roll's end (no act: the status
+   * patch that ends the reconcile records it). Their intent reaches status with the
+   * next act that needs it, or with the status patch that ends the reconcile, so a chain of them
+   * costs one status write instead of one each. Every other act needs it first: a fence wave's
+   * start (its timeout), the pod instance deleted, replicas marked not alive (a tablet without
+   * ledger entries is only known as the pod in progress from status), and anything that creates
+   * nameserver ops (the roll's op-id baseline must be stored before its first op can fail).
+   */
+  public static boolean mustRecordBefore(UpgradeDecision decision) {
+    return !(decision instanceof StartRoll || decision instanceof Resume
+        || decision instanceof UpgradeDecision.RecordAutoFailover
+        || decision instanceof UpgradeDecision.DisableAutoFailover
+        || decision instanceof UpgradeDecision.RestoreAutoFailover
+        || decision instanceof UpgradeDecision.RecordLedger
+        || decision instanceof UpgradeDecision.ClearLedgerEntries
+        || decision instanceof UpgradeDecision.ClearLedger || decision instanceof Done);
+  }
+
+  /**
    * The intent once the decision was carried out: the step made progress, so its watchdog
    * restarts. An action that failed leaves the watchdog running, so repeated failures end in a
    * halt after the step's timeout instead of retrying for ever.
