@@ -38,6 +38,12 @@ public final class WorkloadApplier {
     /** The cached object of that type, namespace and name, or null when not cached. */
     <T extends HasMetadata> T get(Class<T> type, String namespace, String name);
 
+    /**
+     * An object the applier just created or updated, as the API server stored it: newer than
+     * any copy an informer may hold yet.
+     */
+    default void written(HasMetadata stored) {}
+
     /** No cache: every object is read live. */
     Cache NONE = new Cache() {
       @Override
@@ -60,15 +66,15 @@ public final class WorkloadApplier {
     List<String> changes = new ArrayList<>();
     ConfigMap flags = desired.flags();
     if (!configMapMatches(cached(cache, ConfigMap.class, flags), flags)) {
-      applyConfigMap(flags, changes);
+      applyConfigMap(flags, changes, cache);
     }
     Service service = desired.service();
     if (!serviceMatches(cached(cache, Service.class, service), service)) {
-      applyService(service, changes);
+      applyService(service, changes, cache);
     }
     StatefulSet sts = desired.statefulSet();
     if (!statefulSetMatches(cached(cache, StatefulSet.class, sts), sts)) {
-      applyStatefulSet(sts, changes);
+      applyStatefulSet(sts, changes, cache);
     }
     return changes;
   }
@@ -99,25 +105,25 @@ public final class WorkloadApplier {
         && "OnDelete".equals(have.getSpec().getUpdateStrategy().getType());
   }
 
-  private void applyConfigMap(ConfigMap want, List<String> changes) {
+  private void applyConfigMap(ConfigMap want, List<String> changes, Cache cache) {
     var op = client.configMaps().inNamespace(want.getMetadata().getNamespace());
     ConfigMap have = op.withName(want.getMetadata().getName()).get();
     if (have == null) {
-      op.resource(want).create();
+      cache.written(op.resource(want).create());
       changes.add("created ConfigMap " + want.getMetadata().getName());
     } else if (!configMapMatches(have, want)) {
       have.setData(want.getData());
       have.getMetadata().setLabels(merged(have.getMetadata().getLabels(), want.getMetadata().getLabels()));
-      op.resource(have).update();
+      cache.written(op.resource(have).update());
       changes.add("updated ConfigMap " + want.getMetadata().getName());
     }
   }
 
-  private void applyService(Service want, List<String> changes) {
+  private void applyService(Service want, List<String> changes, Cache cache) {
     var op = client.services().inNamespace(want.getMetadata().getNamespace());
     Service have = op.withName(want.getMetadata().getName()).get();
     if (have == null) {
-      op.resource(want).create();
+      cache.written(op.resource(want).create());
       changes.add("created Service " + want.getMetadata().getName());
       return;
     }
@@ -125,7 +131,7 @@ public final class WorkloadApplier {
       have.getSpec().setSelector(want.getSpec().getSelector());
       have.getSpec().setPorts(want.getSpec().getPorts());
       have.getSpec().setPublishNotReadyAddresses(want.getSpec().getPublishNotReadyAddresses());
-      op.resource(have).update();
+      cache.written(op.resource(have).update());
       changes.add("updated Service " + want.getMetadata().getName());
     }
   }
@@ -145,11 +151,11 @@ public final class WorkloadApplier {
     return true;
   }
 
-  private void applyStatefulSet(StatefulSet want, List<String> changes) {
+  private void applyStatefulSet(StatefulSet want, List<String> changes, Cache cache) {
     var op = client.apps().statefulSets().inNamespace(want.getMetadata().getNamespace());
     StatefulSet have = op.withName(want.getMetadata().getName()).get();
     if (have == null) {
-      op.resource(want).create();
+      cache.written(op.resource(want).create());
       changes.add("created StatefulSet " + want.getMetadata().getName());
       return;
     }
@@ -159,7 +165,7 @@ public final class WorkloadApplier {
       have.getSpec().setTemplate(want.getSpec().getTemplate());
       have.getSpec().setUpdateStrategy(want.getSpec().getUpdateStrategy());
       have.getMetadata().setLabels(merged(have.getMetadata().getLabels(), want.getMetadata().getLabels()));
-      op.resource(have).update();
+      cache.written(op.resource(have).update());
       changes.add("updated StatefulSet " + want.getMetadata().getName());
     }
   }

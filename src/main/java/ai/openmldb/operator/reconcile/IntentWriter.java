@@ -3,6 +3,7 @@ package ai.openmldb.operator.reconcile;
 import ai.openmldb.operator.api.OpenMLDBCluster;
 import ai.openmldb.operator.api.UpgradeStatus;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -40,10 +41,20 @@ final class IntentWriter {
     put(upgrade, "retryToken", s.getRetryToken());
     ObjectNode patch = Serialization.jsonMapper().createObjectNode();
     patch.putObject("status").set("upgrade", upgrade);
-    client.resources(OpenMLDBCluster.class)
-        .inNamespace(cluster.getMetadata().getNamespace())
-        .withName(cluster.getMetadata().getName())
-        .subresource("status")
+    patchStatus(cluster, patch);
+  }
+
+  /**
+   * A merge patch of the status subresource. Given only a name, Fabric8 first reads the whole
+   * resource to learn it (a GET before every patch, ~10 ms of a roll step's latency): given a
+   * reference that holds just the name and namespace, it sends the patch alone.
+   */
+  private void patchStatus(OpenMLDBCluster cluster, ObjectNode patch) {
+    OpenMLDBCluster ref = new OpenMLDBCluster();
+    ref.setMetadata(new ObjectMetaBuilder().withName(cluster.getMetadata().getName())
+        .withNamespace(cluster.getMetadata().getNamespace()).build());
+    ref.setSpec(null);
+    client.resources(OpenMLDBCluster.class).resource(ref).subresource("status")
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
   }
 
@@ -70,7 +81,7 @@ final class IntentWriter {
     upgrade.put("leadersRestored", totals[1]);
     ObjectNode patch = Serialization.jsonMapper().createObjectNode();
     patch.putObject("status").set("upgrade", upgrade);
-    resource.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    patchStatus(cluster, patch);
     return totals;
   }
 

@@ -27,12 +27,14 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,7 +125,7 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
     } else {
       List<String> changes = new ArrayList<>();
       Map<Component, DesiredWorkload> desired = WorkloadFactory.desired(cluster);
-      WorkloadApplier.Cache cache = informerCache(context);
+      InformerCache cache = new InformerCache(context);
       // components are independent: a version change rewrites all four StatefulSets at once
       // rather than one after another (the roll cannot start before they are written)
       List<CompletableFuture<List<String>>> applied = desired.values().stream()
@@ -137,7 +139,10 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
         LOG.info("{}: {}", cluster.key(), summary);
         events.normal(cluster, "WorkloadsApplied", summary);
       }
-      ObservedCluster observed = observe(cluster, context, desired);
+      // what was just written, over the informers' copies: the roll can start in this reconcile
+      // instead of waiting for the informers to deliver the StatefulSets it just changed
+      ObservedCluster observed = observe(cluster, cache.statefulSets(),
+          context.getSecondaryResources(Pod.class), desired);
       status.observed(observed);
       Optional<Duration> soon = rollout.step(observed, status);
       if (soon.isPresent() && soon.get().compareTo(next) < 0) {
@@ -159,8 +164,13 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
    */
   static ObservedCluster observe(OpenMLDBCluster cluster, Context<OpenMLDBCluster> context,
       Map<Component, DesiredWorkload> desired) {
-    Set<StatefulSet> sets = context.getSecondaryResources(StatefulSet.class);
-    Set<Pod> pods = context.getSecondaryResources(Pod.class);
+    return observe(cluster, context.getSecondaryResources(StatefulSet.class),
+        context.getSecondaryResources(Pod.class), desired);
+  }
+
+  /** The same from given StatefulSets and pods. */
+  static ObservedCluster observe(OpenMLDBCluster cluster, Collection<StatefulSet> sets,
+      Collection<Pod> pods, Map<Component, DesiredWorkload> desired) {
     Map<Component, ObservedWorkload> workloads = new EnumMap<>(Component.class);
     for (Component c : Component.values()) {
       StatefulSet sts = sets.stream().filter(s -> isOf(s, c)).findFirst().orElse(null);
@@ -173,17 +183,50 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
     return new ObservedCluster(cluster, workloads);
   }
 
-  /** The informers' copies of the cluster's objects (no request to the API server). */
-  private static WorkloadApplier.Cache informerCache(Context<OpenMLDBCluster> context) {
-    return new WorkloadApplier.Cache() {
-      @Override
-      public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
-        return context.getSecondaryResources(type).stream()
-            .filter(r -> name.equals(r.getMetadata().getName())
-                && namespace.equals(r.getMetadata().getNamespace()))
-            .findFirst().orElse(null);
+  /**
+   * The informers' copies of the cluster's objects (no request to the API server), and the
+   * StatefulSets this reconcile wrote, as the API server answered the writes.
+   */
+  static final class InformerCache implements WorkloadApplier.Cache {
+    private final Context<OpenMLDBCluster> context;
+    private final Map<String, StatefulSet> written = new ConcurrentHashMap<>();
+
+    InformerCache(Context<OpenMLDBCluster> context) {
+      this.context = context;
+    }
+
+    @Override
+    public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
+      return context.getSecondaryResources(type).stream()
+          .filter(r -> name.equals(r.getMetadata().getName())
+              && namespace.equals(r.getMetadata().getNamespace()))
+          .findFirst().orElse(null);
+    }
+
+    @Override
+    public void written(HasMetadata stored) {
+      if (stored instanceof StatefulSet sts) {
+        written.put(sts.getMetadata().getNamespace() + "/" + sts.getMetadata().getName(), sts);
       }
-    };
+    }
+
+    /** The cached StatefulSets, each replaced by the one written in this reconcile if any. */
+    List<StatefulSet> statefulSets() {
+      return overlay(context.getSecondaryResources(StatefulSet.class), written.values());
+    }
+  }
+
+  /** {@code cached}, each replaced by the object of the same namespace and name in {@code fresh}. */
+  static List<StatefulSet> overlay(Collection<StatefulSet> cached,
+      Collection<StatefulSet> fresh) {
+    Map<String, StatefulSet> byName = new java.util.LinkedHashMap<>();
+    for (StatefulSet s : cached) {
+      byName.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
+    }
+    for (StatefulSet s : fresh) {
+      byName.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
+    }
+    return new ArrayList<>(byName.values());
   }
 
   private static boolean isOf(HasMetadata r, Component c) {

@@ -95,4 +95,35 @@ class WorkloadApplierTest {
     cached.put(StatefulSet.class, old);
     assertThat(applier.apply(tablet, cache)).containsExactly("created StatefulSet minimal-tablet");
   }
+
+  @Test
+  void theCacheIsToldOfEveryObjectWrittenAsTheApiServerStoredIt() {
+    WorkloadApplier applier = new WorkloadApplier(client);
+    List<HasMetadata> written = new java.util.ArrayList<>();
+    WorkloadApplier.Cache recording = new WorkloadApplier.Cache() {
+      @Override
+      public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
+        return null;
+      }
+
+      @Override
+      public void written(HasMetadata stored) {
+        written.add(stored);
+      }
+    };
+    applier.apply(WorkloadFactory.desired(cluster("d"), Component.TABLET), recording);
+    assertThat(written).extracting(o -> o.getKind() + " " + o.getMetadata().getName())
+        .containsExactly("ConfigMap minimal-tablet-flags", "Service minimal-tablet",
+            "StatefulSet minimal-tablet");
+
+    OpenMLDBCluster next = cluster("d");
+    next.getSpec().setVersion("0.9.9");
+    DesiredWorkload bumped = WorkloadFactory.desired(next, Component.TABLET);
+    written.clear();
+    assertThat(applier.apply(bumped, recording)).containsExactly("updated StatefulSet minimal-tablet");
+    StatefulSet stored = (StatefulSet) written.get(0);
+    assertThat(WorkloadApplier.templateRevision(stored)).isEqualTo(bumped.revision());
+    assertThat(stored.getMetadata().getResourceVersion()).isEqualTo(client.apps().statefulSets()
+        .inNamespace("d").withName("minimal-tablet").get().getMetadata().getResourceVersion());
+  }
 }
