@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * partition is switched as soon as its follower has the final offset, not one poll interval
  * later. When a decision's whole effect is known ({@link KnownEffects}) the next one is taken
  * from the observation with that effect applied rather than from a fresh read, and the intent
- * is written to status only before an act that needs it ({@link IntentUpdate#mustRecordBefore}).
+ * is written to status only before an act that needs it ({@link IntentUpdate#mustRecord}).
  */
 public final class RollingUpgrade implements PodRollout {
   private static final Logger LOG = LoggerFactory.getLogger(RollingUpgrade.class);
@@ -209,8 +209,7 @@ public final class RollingUpgrade implements PodRollout {
           events.normal(cluster, "UpgradeRetargeted", why);
         }
       }
-      if (isAction(decision) && IntentUpdate.mustRecordBefore(decision)
-          && before.needsRecordingOver(recorded)) {
+      if (IntentUpdate.mustRecord(decision, before, recorded)) {
         intentWriter.record(cluster, st);
         recorded = before;
       }

@@ -64,26 +64,55 @@ public final class IntentUpdate {
   }
 
   /**
-   * Whether the intent must reach status before this decision is carried out. Not for acts whose
-   * result a restarted operator reads back by itself from the ledger or the nameserver and then
-   * decides the same way: recording the roll's target, the auto-failover setting in the ledger,
-   * turning auto-failover off or back on, writing or clearing ledger entries (a tablet with
-   * entries is the pod in progress whatever status says), and the roll's end (no act: the status
-   * patch that ends the reconcile records it). Their intent reaches status with the
-   * next act that needs it, or with the status patch that ends the reconcile, so a chain of them
-   * costs one status write instead of one each. Every other act needs it first: a fence wave's
-   * start (its timeout), the pod instance deleted, replicas marked not alive (a tablet without
-   * ledger entries is only known as the pod in progress from status), and anything that creates
-   * nameserver ops (the roll's op-id baseline must be stored before its first op can fail).
+   * Whether the intent {@code before} must reach status before the decision is carried out,
+   * given what status holds ({@code recorded}). A restarted operator decides from status, the
+   * ledger and what OpenMLDB shows; status must hold before an act what it could not tell
+   * otherwise:
+   *
+   * <ul>
+   *   <li>nothing before acts whose result it reads back by itself and then decides the same
+   *       way: recording the roll's start, the auto-failover setting in the ledger, turning
+   *       auto-failover off or back on, writing or clearing ledger entries (a tablet with entries
+   *       is the pod in progress whatever status says), the roll's end (no act);
+   *   <li>the roll itself (target, op-id baseline, halt, retry token) before acts that create
+   *       nameserver ops: a failed op is this roll's only if its id is above a stored baseline.
+   *       Their step need not be stored first: the pod they work on is known from the ledger or
+   *       from the position stored by the act that began its procedure;
+   *   <li>all of it before the rest: a fence wave's start (its timeout), the pod instance
+   *       deleted, replicas marked not alive (a tablet without ledger entries is only known as
+   *       the pod in progress from status), fences lifted for a halt.
+   * </ul>
+   *
+   * What is not written first reaches status with the next act that needs it or with the status
+   * patch that ends the reconcile; lost in a crash, a step's watchdog counts from an older start.
    */
-  public static boolean mustRecordBefore(UpgradeDecision decision) {
-    return !(decision instanceof StartRoll || decision instanceof Resume
-        || decision instanceof UpgradeDecision.RecordAutoFailover
-        || decision instanceof UpgradeDecision.DisableAutoFailover
-        || decision instanceof UpgradeDecision.RestoreAutoFailover
-        || decision instanceof UpgradeDecision.RecordLedger
-        || decision instanceof UpgradeDecision.ClearLedgerEntries
-        || decision instanceof UpgradeDecision.ClearLedger || decision instanceof Done);
+  public static boolean mustRecord(UpgradeDecision decision, UpgradeIntent before,
+      UpgradeIntent recorded) {
+    if (decision instanceof Wait || decision instanceof Halt || decision instanceof Idle
+        || readBackByItself(decision)) {
+      return false;
+    }
+    if (createsOps(decision)) {
+      return !before.sameRollAs(recorded);
+    }
+    return before.needsRecordingOver(recorded);
+  }
+
+  private static boolean readBackByItself(UpgradeDecision d) {
+    return d instanceof StartRoll || d instanceof Resume
+        || d instanceof UpgradeDecision.RecordAutoFailover
+        || d instanceof UpgradeDecision.DisableAutoFailover
+        || d instanceof UpgradeDecision.RestoreAutoFailover
+        || d instanceof UpgradeDecision.RecordLedger
+        || d instanceof UpgradeDecision.ClearLedgerEntries
+        || d instanceof UpgradeDecision.ClearLedger || d instanceof Done;
+  }
+
+  private static boolean createsOps(UpgradeDecision d) {
+    return d instanceof UpgradeDecision.SwitchLeaders || d instanceof UpgradeDecision.RecoverTables
+        || d instanceof UpgradeDecision.ReviveLeaders
+        || d instanceof UpgradeDecision.AddTemporaryReplicas
+        || d instanceof UpgradeDecision.DeleteTemporaryReplicas;
   }
 
   /**

@@ -83,6 +83,13 @@ public record UpgradeIntent(
     return !withLastProgressAt(null).equals(recorded.withLastProgressAt(null));
   }
 
+  /** The same roll: target, completion, op-id baseline, halt and retry token are equal. */
+  public boolean sameRollAs(UpgradeIntent other) {
+    return java.util.Objects.equals(toVersion, other.toVersion) && finished == other.finished
+        && opBaseline == other.opBaseline && halted == other.halted
+        && java.util.Objects.equals(retryToken, other.retryToken);
+  }
+
   /** A freshly started roll. */
   public static UpgradeIntent started(String toVersion, long opBaseline, Instant now) {
     return new UpgradeIntent(toVersion, false, null, Step.Prepare.name(), now, null, null,
