@@ -37,11 +37,13 @@ import java.util.Set;
 /**
  * One reconcile pass at scale: a simulated cluster of many tablets and partitions, and the
  * operator's observation of it (ZooKeeper caches of the production {@code ClusterView}, then
- * {@code ShowTable}, {@code ShowOPStatus} and {@code ConfGet} through the production client) plus
- * the planner's decision, timed over repeated passes. The decision is taken at the costliest
- * point of a roll: nameservers done, the first tablet next, so the health gate checks every
- * partition and the tablet procedure plans its leader moves. Also counts the RPCs one pass makes
- * (constant, not per partition) and the heap the observation keeps.
+ * {@code ShowOPStatus}, the tables through the production {@code ClusterTables} and {@code
+ * ConfGet}) plus the planner's decision, timed over repeated passes. The decision is taken at the
+ * costliest point of a roll: nameservers done, the first tablet next, so the health gate checks
+ * every partition and the tablet procedure plans its leader moves. The timed passes read the
+ * whole metadata ({@code ShowTable}), as a pass after a change does; then passes with nothing
+ * changed in between, which keep it. Counts the RPCs and response bytes of both kinds of pass
+ * and the heap the observation keeps.
  */
 final class ScaleCheck {
   static final int PASSES = 30;
@@ -80,9 +82,12 @@ final class ScaleCheck {
       double[] cpu = new double[PASSES];
       String decision = null;
       int rpcsPerPass = 0;
+      long bytesPerPass = 0;
       ClusterObservation kept = null;
       for (int i = 0; i < WARMUP + PASSES; i++) {
+        conn.tables().forget(); // as after a change: the metadata is read again
         int calls0 = cluster.calls().size();
+        long bytes0 = bytesReceived(conn);
         long c0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         ClusterObservation obs = observe(conn, pods, settings);
@@ -91,6 +96,7 @@ final class ScaleCheck {
         long t2 = System.nanoTime();
         long c2 = threads.getCurrentThreadCpuTime();
         rpcsPerPass = cluster.calls().size() - calls0;
+        bytesPerPass = bytesReceived(conn) - bytes0;
         decision = d.getClass().getSimpleName() + ": " + d.describe();
         if (Boolean.getBoolean("openmldb.bench.trace")) {
           System.err.printf("pass %d: observe %.1f ms (ShowTable %.1f), plan %.1f ms%n", i,
@@ -103,6 +109,24 @@ final class ScaleCheck {
         }
         kept = obs;
       }
+      // Passes with nothing changed since the last: the metadata read before is kept.
+      double[] unchanged = new double[PASSES];
+      int unchangedRpcs = 0;
+      long unchangedBytes = 0;
+      long showTables0 = conn.tables().showTableReads();
+      for (int i = 0; i < PASSES; i++) {
+        int calls0 = cluster.calls().size();
+        long bytes0 = bytesReceived(conn);
+        long t0 = System.nanoTime();
+        UpgradeDecision d = planner.decide(observe(conn, pods, settings));
+        unchanged[i] = (System.nanoTime() - t0) / 1e6;
+        unchangedRpcs = cluster.calls().size() - calls0;
+        unchangedBytes = bytesReceived(conn) - bytes0;
+        if (!(d.getClass().getSimpleName() + ": " + d.describe()).equals(decision)) {
+          throw new IllegalStateException("an unchanged pass decided otherwise: " + d.describe());
+        }
+      }
+      long unchangedShowTables = conn.tables().showTableReads() - showTables0;
       // The two sides of ShowTable alone, one after the other: the simulated nameserver's
       // (snapshot under its lock, JSON written to nowhere) and the operator's (parsing the same
       // bytes into records). In a pass they overlap: the body is parsed as it is written.
@@ -143,7 +167,8 @@ final class ScaleCheck {
       long without = memory.getHeapMemoryUsage().getUsed();
       return new ScaleResult(tablets, partitionsSeen, PASSES, median(observe), median(decide),
           median(total), max(total), median(cpu), median(render), median(parse), median(own),
-          body.length / 1024, rpcsPerPass, decision,
+          body.length / 1024, rpcsPerPass, bytesPerPass, median(unchanged), unchangedRpcs,
+          unchangedBytes, unchangedShowTables, decision,
           Math.max(0, withObservation - without) / (1024.0 * 1024.0),
           withObservation / (1024.0 * 1024.0),
           Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0), setupSeconds);
@@ -152,6 +177,11 @@ final class ScaleCheck {
 
   static volatile double LAST_SHOW_TABLE_MS;
 
+  /** Response bytes the connection's nameserver and tablet clients received so far. */
+  static long bytesReceived(ClusterConnection conn) {
+    return conn.nameserver().bytesReceived() + conn.tablets().bytesReceived();
+  }
+
   /** What the reconciler observes in one pass (pods come from the informer cache: no I/O). */
   static ClusterObservation observe(ClusterConnection conn, List<PodState> pods,
       UpgradeSettings settings) {
@@ -159,7 +189,7 @@ final class ScaleCheck {
     Set<String> live = conn.view().liveTablets();
     List<OpStatus> ops = conn.nameserver().showOpStatus();
     long t0 = System.nanoTime();
-    List<TableInfo> tables = conn.nameserver().showTables();
+    List<TableInfo> tables = conn.tables().read(ops, live, settings.maxCatchUpLag());
     LAST_SHOW_TABLE_MS = (System.nanoTime() - t0) / 1e6;
     boolean autoFailover = conn.nameserver().autoFailover();
     OpenMLDBState state = new OpenMLDBState(leader, live, tables, ops, autoFailover);

@@ -18,7 +18,13 @@ import java.util.Locale;
  * @param parseMillis median time the operator takes, alone, to parse that response into records
  * @param ownMillis median of parse + decision: the operator's own share of a pass
  * @param showTableKiB size of the ShowTable response
- * @param rpcsPerPass RPCs one pass sends (does not grow with partitions)
+ * @param rpcsPerPass RPCs one pass reading the whole metadata sends (does not grow with
+ *     partitions)
+ * @param bytesPerPass response bytes of such a pass
+ * @param unchangedPassMillis median of a pass with nothing changed since the previous one
+ * @param unchangedRpcs RPCs of such a pass (the metadata is kept: no ShowTable)
+ * @param unchangedBytes response bytes of such a pass
+ * @param unchangedShowTables ShowTable calls over all the unchanged passes (0)
  * @param decision the decision taken (the first tablet's leader plan)
  * @param observationHeapMiB heap retained by one observation
  * @param heapUsedMiB heap in use after GC with the simulated cluster and one observation
@@ -28,7 +34,8 @@ public record ScaleResult(int tablets, int partitions, int passes, double observ
     double decideMillis, double passMillis, double maxPassMillis, double passCpuMillis,
     double simulatorMillis,
     double parseMillis, double ownMillis, int showTableKiB,
-    int rpcsPerPass, String decision,
+    int rpcsPerPass, long bytesPerPass, double unchangedPassMillis, int unchangedRpcs,
+    long unchangedBytes, long unchangedShowTables, String decision,
     double observationHeapMiB, double heapUsedMiB, double maxHeapMiB, double setupSeconds) {
   void print(PrintStream out) {
     out.printf(Locale.ROOT,
@@ -36,13 +43,16 @@ public record ScaleResult(int tablets, int partitions, int passes, double observ
             + "passes (observe %.1f incl. a %d KiB ShowTable from the simulated nameserver in this "
             + "JVM + plan %.1f), of which the operator's thread on CPU %.1f; alone: simulator "
             + "writes ShowTable %.1f ms, operator parses it "
-            + "%.1f ms, operator's own share (parse + plan) %.1f ms; %d RPCs per pass; "
+            + "%.1f ms, operator's own share (parse + plan) %.1f ms; %d RPCs, %d KiB per pass; "
             + "observation %.1f MiB, heap used after GC %.0f of %.0f MiB (simulated cluster "
             + "included)%n"
+            + "  a pass with nothing changed since the last: %.1f ms median, %d RPCs, %d bytes, "
+            + "%d ShowTable in %d passes%n"
             + "  decision: %s%n",
         tablets, partitions, passMillis, maxPassMillis, passes, observeMillis, showTableKiB,
-        decideMillis, passCpuMillis, simulatorMillis, parseMillis, ownMillis, rpcsPerPass, observationHeapMiB,
-        heapUsedMiB, maxHeapMiB, decision);
+        decideMillis, passCpuMillis, simulatorMillis, parseMillis, ownMillis, rpcsPerPass,
+        bytesPerPass / 1024, observationHeapMiB, heapUsedMiB, maxHeapMiB, unchangedPassMillis,
+        unchangedRpcs, unchangedBytes, unchangedShowTables, passes, decision);
   }
 
   ObjectNode json() {
@@ -55,7 +65,10 @@ public record ScaleResult(int tablets, int partitions, int passes, double observ
         .put("simulatorMillisMedian", BenchReport.round(simulatorMillis))
         .put("parseMillisMedian", BenchReport.round(parseMillis))
         .put("ownMillisMedian", BenchReport.round(ownMillis)).put("showTableKiB", showTableKiB)
-        .put("rpcsPerPass", rpcsPerPass)
+        .put("rpcsPerPass", rpcsPerPass).put("bytesPerPass", bytesPerPass)
+        .put("unchangedPassMillisMedian", BenchReport.round(unchangedPassMillis))
+        .put("unchangedRpcsPerPass", unchangedRpcs).put("unchangedBytesPerPass", unchangedBytes)
+        .put("unchangedShowTables", unchangedShowTables)
         .put("decision", decision)
         .put("observationHeapMiB", BenchReport.round(observationHeapMiB))
         .put("heapUsedMiB", BenchReport.round(heapUsedMiB))

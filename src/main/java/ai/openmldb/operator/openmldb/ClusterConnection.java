@@ -83,7 +83,7 @@ public final class ClusterConnection implements AutoCloseable {
     this.view = new ClusterView(curator, this.rootPath);
     this.nameserver = new NameserverClient(view, http, nameserverAuthorization, requestTimeout);
     this.tablets = new TabletClient(view, http, nameserverAuthorization, requestTimeout);
-    this.tables = new ClusterTables(nameserver, tablets);
+    this.tables = new ClusterTables(nameserver, tablets, view);
   }
 
   /** Starts the session and caches; run on a background thread by {@link OpenMLDBConnections}. */

@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The tables of one OpenMLDB cluster as a pass of the roll reads them: the nameserver's metadata
@@ -24,6 +26,14 @@ import java.util.concurrent.Semaphore;
  * leader entry not alive while no replica serves (a fenced leader waiting for its switch), or an
  * alive follower that looks more than the catch-up lag behind its leader. A partition with an
  * unfinished op is left as shown: the planner waits for the op anyway.
+ *
+ * <p>The metadata itself is kept between passes and read again only when it may have changed:
+ * when {@link ClusterView#generation()} moved (the nameserver bumped {@code <root>/table/notify},
+ * an op znode came or went, the leader or the tablets changed, the ZooKeeper session wavered),
+ * when the unfinished ops differ from those read just before it (an op ends after its last change
+ * to the metadata, so tables never lag the ops they are planned with), after any RPC of this
+ * connection that may change metadata (a fence, a leader change...), after an error, and at the
+ * latest after {@link #MAX_AGE_NANOS}. A pass while nothing changes reads no {@code ShowTable}.
  */
 public final class ClusterTables {
   /** Tablet reads in flight at once. */
@@ -35,12 +45,37 @@ public final class ClusterTables {
   /** A fenced leader whose tablet could not be read: no follower qualifies this pass. */
   public static final long UNKNOWN = Long.MAX_VALUE;
 
+  /** Kept metadata is read again after this long whatever the watches say. */
+  static final long MAX_AGE_NANOS = 10_000_000_000L;
+
   private final NameserverClient nameserver;
   private final TabletClient tablets;
+  private final ClusterView view;
+  /** Moved by every RPC of this connection that may change metadata. */
+  private final AtomicLong mutations = new AtomicLong();
+  private final LongAdder showTables = new LongAdder();
+  private volatile Kept kept;
 
-  ClusterTables(NameserverClient nameserver, TabletClient tablets) {
+  /** Metadata as read, and what it was read under. */
+  private record Kept(long generation, long mutations, String leader, Set<Long> unfinished,
+      long readAtNanos, List<TableInfo> tables) {}
+
+  ClusterTables(NameserverClient nameserver, TabletClient tablets, ClusterView view) {
     this.nameserver = nameserver;
     this.tablets = tablets;
+    this.view = view;
+    nameserver.addMutationListener(this::forget);
+  }
+
+  /** Reads the metadata again at the next pass. */
+  public void forget() {
+    mutations.incrementAndGet();
+    kept = null;
+  }
+
+  /** {@code ShowTable} calls made so far (the others were answered from the kept metadata). */
+  public long showTableReads() {
+    return showTables.sum();
   }
 
   /**
@@ -52,8 +87,38 @@ public final class ClusterTables {
    * @param maxCatchUpLag entries a follower may lag its leader and still count as close
    */
   public List<TableInfo> read(List<OpStatus> ops, Set<String> liveTablets, long maxCatchUpLag) {
-    List<TableInfo> shown = nameserver.showTables();
-    return withLiveOffsets(shown, ops, liveTablets, maxCatchUpLag);
+    return withLiveOffsets(metadata(ops), ops, liveTablets, maxCatchUpLag);
+  }
+
+  private List<TableInfo> metadata(List<OpStatus> ops) {
+    Set<Long> unfinished = new HashSet<>();
+    for (OpStatus o : ops) {
+      if (!o.finished()) {
+        unfinished.add(o.opId());
+      }
+    }
+    String leader = view.nameserverLeader().orElse("");
+    long generation = view.generation();
+    long mutation = mutations.get();
+    long now = System.nanoTime();
+    Kept k = kept;
+    if (k != null && k.generation() == generation && k.mutations() == mutation
+        && k.leader().equals(leader) && k.unfinished().equals(unfinished)
+        && now - k.readAtNanos() < MAX_AGE_NANOS) {
+      return k.tables();
+    }
+    List<TableInfo> tables;
+    try {
+      showTables.increment();
+      tables = nameserver.showTables();
+    } catch (RuntimeException e) {
+      kept = null;
+      throw e;
+    }
+    // kept under what held before the read: anything that moved during it makes the next pass
+    // read again
+    kept = new Kept(generation, mutation, leader, Set.copyOf(unfinished), now, tables);
+    return tables;
   }
 
   private record Target(int table, int partition, boolean fenced) {}

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
@@ -34,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * ends. Only that something changed is used (listeners wake the roll when an op ends instead of
  * it polling); the nodes' protobuf values are neither kept nor parsed, ShowOPStatus stays the
  * source of op statuses.
+ *
+ * <p>And {@code <root>/table/notify}, which the nameserver increments whenever it writes table
+ * metadata ({@code NotifyTableChanged}: alive status, leader changes, replicas added or deleted,
+ * tables created or dropped; OpenMLDB's SDKs watch it to refresh their routes). Together with the
+ * rest, it moves {@link #generation()}: a number that changes whenever anything watched here
+ * changes or the session to ZooKeeper wavers, so that what was read from the nameserver can be
+ * kept while it stays the same.
  */
 public final class ClusterView implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
@@ -46,7 +54,10 @@ public final class ClusterView implements AutoCloseable {
   private final CuratorCache nodesCache;
   private final CuratorCache namesCache;
   private final CuratorCache opsCache;
+  private final CuratorCache notifyCache;
+  private final List<CuratorCache> caches;
   private final AtomicInteger initialized = new AtomicInteger();
+  private final AtomicLong generation = new AtomicLong();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean started;
 
@@ -59,19 +70,41 @@ public final class ClusterView implements AutoCloseable {
     this.opsCache = CuratorCache.builder(zk, opsPath())
         .withStorage(CuratorCacheStorage.dataNotCached())
         .build();
-    for (CuratorCache cache : List.of(leaderCache, nodesCache, namesCache, opsCache)) {
+    this.notifyCache = CuratorCache.build(zk, notifyPath());
+    this.caches = List.of(leaderCache, nodesCache, namesCache, opsCache, notifyCache);
+    for (CuratorCache cache : caches) {
+      // a metadata bump wakes nobody by itself (the roll bumps it with every fence); it only
+      // says that what was read from the nameserver is out of date
+      boolean wakes = cache != notifyCache;
       cache
           .listenable()
           .addListener(
               CuratorCacheListener.builder()
-                  .forAll((type, oldData, data) -> fire())
+                  .forAll((type, oldData, data) -> changed(wakes))
                   .forInitialized(
                       () -> {
                         initialized.incrementAndGet();
-                        fire();
+                        changed(true);
                       })
                   .build());
     }
+    zk.getConnectionStateListenable().addListener((c, state) -> generation.incrementAndGet());
+  }
+
+  private void changed(boolean wakes) {
+    generation.incrementAndGet();
+    if (wakes) {
+      fire();
+    }
+  }
+
+  /**
+   * Changes whenever the leader, the tablets, the names, the ops or the table metadata notify
+   * node change, or the ZooKeeper connection changes state: equal values mean nothing watched
+   * changed in between (as far as the watches have told; they trail ZooKeeper by a moment).
+   */
+  public long generation() {
+    return generation.get();
   }
 
   static String normalize(String rootPath) {
@@ -89,16 +122,13 @@ public final class ClusterView implements AutoCloseable {
   public synchronized void start() {
     if (!started) {
       started = true;
-      leaderCache.start();
-      nodesCache.start();
-      namesCache.start();
-      opsCache.start();
+      caches.forEach(CuratorCache::start);
     }
   }
 
   /** True once every cache has loaded its first full picture from ZooKeeper. */
   public boolean initialized() {
-    return initialized.get() >= 4;
+    return initialized.get() >= caches.size();
   }
 
   public String rootPath() {
@@ -119,6 +149,10 @@ public final class ClusterView implements AutoCloseable {
 
   public String opsPath() {
     return root + "/op/op_data";
+  }
+
+  public String notifyPath() {
+    return root + "/table/notify";
   }
 
   /**
@@ -238,9 +272,6 @@ public final class ClusterView implements AutoCloseable {
 
   @Override
   public void close() {
-    leaderCache.close();
-    nodesCache.close();
-    namesCache.close();
-    opsCache.close();
+    caches.forEach(CuratorCache::close);
   }
 }

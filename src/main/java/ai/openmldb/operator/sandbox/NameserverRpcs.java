@@ -357,6 +357,7 @@ final class NameserverRpcs {
       return general(onePid ? PID_NOT_EXIST : ENDPOINT_NOT_EXIST,
           "no replica of " + t.name + " on " + ep);
     }
+    c.metadataChanged(); // UpdateZkTableNode -> NotifyTableChanged
     return ok();
   }
 

@@ -187,6 +187,23 @@ final class SimNameserver extends SimProcess {
     }
   }
 
+  /**
+   * Writes {@code <root>/table/notify} (OpenMLDB increments it; here the cluster's count of
+   * metadata changes), in the background and in order: the cluster lock is held by the caller.
+   */
+  void notifyTableChanged(long changes) {
+    if (!leader || stopped) {
+      return;
+    }
+    try {
+      zk.create().orSetData().creatingParentContainersIfNeeded().inBackground()
+          .forPath(cluster.root + "/table/notify",
+              Long.toString(changes).getBytes(StandardCharsets.UTF_8));
+    } catch (Exception e) {
+      LOG.debug("{}: cannot write table/notify: {}", endpoint, e.toString());
+    }
+  }
+
   private String opNode(SimOp op) {
     return cluster.root + "/op/op_data/" + op.id;
   }

@@ -66,6 +66,7 @@ public final class SimulatedCluster {
   final Map<String, SimTablet> tablets = new HashMap<>();
   final Map<String, SimNameserver> nameservers = new HashMap<>();
   private final AtomicLong writeSeq = new AtomicLong();
+  private long tableChanges;
 
   // ---- switches ----
   private Duration opLatency;
@@ -376,6 +377,7 @@ public final class SimulatedCluster {
       t.partitions.add(p);
     }
     tables.put(db + "." + name, t);
+    metadataChanged();
     return info(t);
   }
 
@@ -790,8 +792,17 @@ public final class SimulatedCluster {
     return loaded(ep, new PartKey(tid, pid));
   }
 
+  /**
+   * The nameserver wrote table metadata: it increments {@code <root>/table/notify}
+   * ({@code NotifyTableChanged}), which OpenMLDB's clients watch to refresh their routes.
+   */
+  void metadataChanged() {
+    leaderNameserver().ifPresent(ns -> ns.notifyTableChanged(++tableChanges));
+  }
+
   /** Marks every replica on the endpoint not alive and creates the failover ops. */
   void offlineEndpointInternal(String ep) {
+    metadataChanged(); // UpdateEndpointTableAlive
     for (SimTable t : tables.values()) {
       for (SimTable.Partition p : t.partitions) {
         Optional<SimTable.Meta> mine = p.replica(ep);
@@ -1162,6 +1173,9 @@ public final class SimulatedCluster {
   }
 
   private void finish(SimOp op, String failure) {
+    if (failure == null) {
+      metadataChanged(); // every op's last task writes table metadata (UpdateZkTableNode)
+    }
     op.status = failure == null ? "kDone" : "kFailed";
     op.failure = failure;
     op.endTime = System.currentTimeMillis();

@@ -145,6 +145,57 @@ class ClusterTablesTest {
   }
 
   @Test
+  void theMetadataIsKeptUntilTheNameserverSaysItChangedOrThisConnectionChangedIt() {
+    read();
+    long reads = conn.tables().showTableReads();
+    read();
+    read();
+    assertThat(conn.tables().showTableReads()).as("nothing changed: no ShowTable")
+        .isEqualTo(reads);
+
+    // this connection fences a leader: the next pass reads the metadata again and sees it
+    conn.nameserver().updateTableAliveStatus("db", "t", 1, tablet1, false);
+    assertThat(read().get(0).partition(1).servingLeader()).isEmpty();
+    assertThat(conn.tables().showTableReads()).isEqualTo(reads + 1);
+
+    // someone else lifts the fence: the nameserver bumps table/notify, the watch moves the
+    // view's generation, and a pass reads the metadata again
+    try (OpenMLDBConnections other =
+        new OpenMLDBConnections(Duration.ofSeconds(5), Duration.ofSeconds(5), null)) {
+      ClusterConnection admin = other.connect(zk.connectString(), conn.rootPath());
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> admin.connected() && admin.view().nameserverLeader().isPresent());
+      admin.nameserver().updateTableAliveStatus("db", "t", 1, tablet1, true);
+    }
+    // well within the 10 s after which kept metadata is read again anyway
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> read().get(0).partition(1).servingLeader().isPresent());
+    long afterNotify = conn.tables().showTableReads();
+    read();
+    assertThat(conn.tables().showTableReads()).isEqualTo(afterNotify);
+  }
+
+  @Test
+  void anOpThatEndedMakesThePassReadTheMetadataItChanged() {
+    conn.nameserver().updateTableAliveStatus("db", "t", 2, tablet0, false);
+    cluster.setOpLatency(Duration.ofMillis(300));
+    conn.nameserver().changeLeader("db", "t", 2, tablet1);
+    List<OpStatus> running = conn.nameserver().showOpStatus();
+    assertThat(running).anyMatch(o -> !o.finished());
+    assertThat(conn.tables().read(running, conn.view().liveTablets(), 1000).get(0)
+        .partition(2).servingLeader()).isEmpty();
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> conn.nameserver().showOpStatus().stream().allMatch(OpStatus::finished));
+    // the op ended: the ops read before the tables differ from those the kept metadata was read
+    // with (whether or not the watches have told yet), so the pass reads it again
+    long reads = conn.tables().showTableReads();
+    List<OpStatus> done = conn.nameserver().showOpStatus();
+    assertThat(conn.tables().read(done, conn.view().liveTablets(), 1000).get(0).partition(2)
+        .servingLeader().orElseThrow().endpoint()).isEqualTo(tablet1);
+    assertThat(conn.tables().showTableReads()).isEqualTo(reads + 1);
+  }
+
+  @Test
   void aFencedLeaderOnATabletThatCannotBeReadAdmitsNoCandidate() {
     conn.nameserver().updateTableAliveStatus("db", "t", 0, tablet0, false);
     sim.stop(NS, "demo-tablet-0");
