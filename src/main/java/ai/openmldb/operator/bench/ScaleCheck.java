@@ -85,7 +85,8 @@ final class ScaleCheck {
       long bytesPerPass = 0;
       ClusterObservation kept = null;
       for (int i = 0; i < WARMUP + PASSES; i++) {
-        conn.tables().forget(); // as after a change: the metadata is read again
+        conn.tables().forget(); // as after a change: the metadata and ops are read again
+        conn.ops().forget();
         int calls0 = cluster.calls().size();
         long bytes0 = bytesReceived(conn);
         long c0 = threads.getCurrentThreadCpuTime();
@@ -114,6 +115,7 @@ final class ScaleCheck {
       int unchangedRpcs = 0;
       long unchangedBytes = 0;
       long showTables0 = conn.tables().showTableReads();
+      long showOps0 = conn.ops().showOpStatusReads();
       for (int i = 0; i < PASSES; i++) {
         int calls0 = cluster.calls().size();
         long bytes0 = bytesReceived(conn);
@@ -127,6 +129,7 @@ final class ScaleCheck {
         }
       }
       long unchangedShowTables = conn.tables().showTableReads() - showTables0;
+      long unchangedShowOps = conn.ops().showOpStatusReads() - showOps0;
       // The two sides of ShowTable alone, one after the other: the simulated nameserver's
       // (snapshot under its lock, JSON written to nowhere) and the operator's (parsing the same
       // bytes into records). In a pass they overlap: the body is parsed as it is written.
@@ -163,12 +166,14 @@ final class ScaleCheck {
       int partitionsSeen = kept.openmldb().orElseThrow().tables().stream()
           .mapToInt(t -> t.partitions().size()).sum();
       kept = null;
+      conn.tables().forget(); // the connection keeps the metadata too
+      conn.ops().forget();
       System.gc();
       long without = memory.getHeapMemoryUsage().getUsed();
       return new ScaleResult(tablets, partitionsSeen, PASSES, median(observe), median(decide),
           median(total), max(total), median(cpu), median(render), median(parse), median(own),
           body.length / 1024, rpcsPerPass, bytesPerPass, median(unchanged), unchangedRpcs,
-          unchangedBytes, unchangedShowTables, decision,
+          unchangedBytes, unchangedShowTables, unchangedShowOps, decision,
           Math.max(0, withObservation - without) / (1024.0 * 1024.0),
           withObservation / (1024.0 * 1024.0),
           Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0), setupSeconds);
@@ -187,7 +192,7 @@ final class ScaleCheck {
       UpgradeSettings settings) {
     Optional<String> leader = conn.view().nameserverLeader();
     Set<String> live = conn.view().liveTablets();
-    List<OpStatus> ops = conn.nameserver().showOpStatus();
+    List<OpStatus> ops = conn.ops().read();
     long t0 = System.nanoTime();
     List<TableInfo> tables = conn.tables().read(ops, live, settings.maxCatchUpLag());
     LAST_SHOW_TABLE_MS = (System.nanoTime() - t0) / 1e6;

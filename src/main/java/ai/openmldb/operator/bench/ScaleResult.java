@@ -25,6 +25,7 @@ import java.util.Locale;
  * @param unchangedRpcs RPCs of such a pass (the metadata is kept: no ShowTable)
  * @param unchangedBytes response bytes of such a pass
  * @param unchangedShowTables ShowTable calls over all the unchanged passes (0)
+ * @param unchangedShowOps ShowOPStatus calls over all the unchanged passes (0)
  * @param decision the decision taken (the first tablet's leader plan)
  * @param observationHeapMiB heap retained by one observation
  * @param heapUsedMiB heap in use after GC with the simulated cluster and one observation
@@ -35,7 +36,7 @@ public record ScaleResult(int tablets, int partitions, int passes, double observ
     double simulatorMillis,
     double parseMillis, double ownMillis, int showTableKiB,
     int rpcsPerPass, long bytesPerPass, double unchangedPassMillis, int unchangedRpcs,
-    long unchangedBytes, long unchangedShowTables, String decision,
+    long unchangedBytes, long unchangedShowTables, long unchangedShowOps, String decision,
     double observationHeapMiB, double heapUsedMiB, double maxHeapMiB, double setupSeconds) {
   void print(PrintStream out) {
     out.printf(Locale.ROOT,
@@ -47,12 +48,12 @@ public record ScaleResult(int tablets, int partitions, int passes, double observ
             + "observation %.1f MiB, heap used after GC %.0f of %.0f MiB (simulated cluster "
             + "included)%n"
             + "  a pass with nothing changed since the last: %.1f ms median, %d RPCs, %d bytes, "
-            + "%d ShowTable in %d passes%n"
+            + "%d ShowTable and %d ShowOPStatus in %d passes%n"
             + "  decision: %s%n",
         tablets, partitions, passMillis, maxPassMillis, passes, observeMillis, showTableKiB,
         decideMillis, passCpuMillis, simulatorMillis, parseMillis, ownMillis, rpcsPerPass,
         bytesPerPass / 1024, observationHeapMiB, heapUsedMiB, maxHeapMiB, unchangedPassMillis,
-        unchangedRpcs, unchangedBytes, unchangedShowTables, passes, decision);
+        unchangedRpcs, unchangedBytes, unchangedShowTables, unchangedShowOps, passes, decision);
   }
 
   ObjectNode json() {
@@ -69,6 +70,7 @@ public record ScaleResult(int tablets, int partitions, int passes, double observ
         .put("unchangedPassMillisMedian", BenchReport.round(unchangedPassMillis))
         .put("unchangedRpcsPerPass", unchangedRpcs).put("unchangedBytesPerPass", unchangedBytes)
         .put("unchangedShowTables", unchangedShowTables)
+        .put("unchangedShowOpStatus", unchangedShowOps)
         .put("decision", decision)
         .put("observationHeapMiB", BenchReport.round(observationHeapMiB))
         .put("heapUsedMiB", BenchReport.round(heapUsedMiB))

@@ -47,6 +47,7 @@ public final class ClusterConnection implements AutoCloseable {
   private final NameserverClient nameserver;
   private final TabletClient tablets;
   private final ClusterTables tables;
+  private final ClusterOps ops;
   private final Map<String, LeaderMoveLedger> ledgers = new ConcurrentHashMap<>();
   private final Instant createdAt;
   private volatile ConnectionState lastZkState;
@@ -84,6 +85,7 @@ public final class ClusterConnection implements AutoCloseable {
     this.nameserver = new NameserverClient(view, http, nameserverAuthorization, requestTimeout);
     this.tablets = new TabletClient(view, http, nameserverAuthorization, requestTimeout);
     this.tables = new ClusterTables(nameserver, tablets, view);
+    this.ops = new ClusterOps(nameserver, view);
   }
 
   /** Starts the session and caches; run on a background thread by {@link OpenMLDBConnections}. */
@@ -172,6 +174,11 @@ public final class ClusterConnection implements AutoCloseable {
   /** The tables as a pass of the roll reads them (metadata, offsets in flight read live). */
   public ClusterTables tables() {
     return tables;
+  }
+
+  /** The nameserver's ops as a pass of the roll reads them (kept while no op znode moved). */
+  public ClusterOps ops() {
+    return ops;
   }
 
   /** The raw Curator client (tests and the sandbox; the operator goes through the view). */

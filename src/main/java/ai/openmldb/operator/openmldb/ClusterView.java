@@ -58,6 +58,7 @@ public final class ClusterView implements AutoCloseable {
   private final List<CuratorCache> caches;
   private final AtomicInteger initialized = new AtomicInteger();
   private final AtomicLong generation = new AtomicLong();
+  private final AtomicLong opsGeneration = new AtomicLong();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean started;
 
@@ -76,11 +77,17 @@ public final class ClusterView implements AutoCloseable {
       // a metadata bump wakes nobody by itself (the roll bumps it with every fence); it only
       // says that what was read from the nameserver is out of date
       boolean wakes = cache != notifyCache;
+      boolean ops = cache == opsCache;
       cache
           .listenable()
           .addListener(
               CuratorCacheListener.builder()
-                  .forAll((type, oldData, data) -> changed(wakes))
+                  .forAll((type, oldData, data) -> {
+                    if (ops) {
+                      opsGeneration.incrementAndGet();
+                    }
+                    changed(wakes);
+                  })
                   .forInitialized(
                       () -> {
                         initialized.incrementAndGet();
@@ -88,7 +95,10 @@ public final class ClusterView implements AutoCloseable {
                       })
                   .build());
     }
-    zk.getConnectionStateListenable().addListener((c, state) -> generation.incrementAndGet());
+    zk.getConnectionStateListenable().addListener((c, state) -> {
+      opsGeneration.incrementAndGet();
+      generation.incrementAndGet();
+    });
   }
 
   private void changed(boolean wakes) {
@@ -105,6 +115,16 @@ public final class ClusterView implements AutoCloseable {
    */
   public long generation() {
     return generation.get();
+  }
+
+  /**
+   * Changes whenever an op znode ({@code <root>/op/op_data/<id>}) is created, rewritten (the
+   * nameserver rewrites it as the op starts and as each of its tasks ends, and keeps a failed op's
+   * there with its new status) or deleted (the op ended), or the ZooKeeper connection changes
+   * state.
+   */
+  public long opsGeneration() {
+    return opsGeneration.get();
   }
 
   static String normalize(String rootPath) {

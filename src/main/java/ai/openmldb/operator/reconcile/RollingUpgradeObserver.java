@@ -81,7 +81,7 @@ final class RollingUpgradeObserver {
         // tables still show the partition before it (fenced, no leader), which made the planner
         // switch that partition a second time to a follower that had not caught up with the new
         // leader: a lost write, seen in the bench once reconciles got faster.
-        List<ai.openmldb.operator.openmldb.OpStatus> ops = nameserver.showOpStatus();
+        List<ai.openmldb.operator.openmldb.OpStatus> ops = connection.ops().read();
         // the offsets a decision compares (a fenced leader's final one, its candidates') are
         // read live from the tablets: ShowTable's are up to get_table_status_interval old
         var tables = connection.tables().read(ops, live,
