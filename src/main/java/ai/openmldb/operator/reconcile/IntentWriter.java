@@ -67,15 +67,8 @@ final class IntentWriter {
    * @return the totals written: moved off, moved back
    */
   int[] addLeaderSwitches(OpenMLDBCluster cluster, int off, int back) {
-    var resource = client.resources(OpenMLDBCluster.class)
-        .inNamespace(cluster.getMetadata().getNamespace())
-        .withName(cluster.getMetadata().getName());
-    OpenMLDBCluster fresh = resource.get();
-    UpgradeStatus now = fresh == null || fresh.getStatus() == null ? null
-        : fresh.getStatus().getUpgrade();
-    int[] totals = {
-        (now == null ? 0 : now.getLeadersMoved()) + off,
-        (now == null ? 0 : now.getLeadersRestored()) + back};
+    int[] stored = storedLeaderSwitches(cluster);
+    int[] totals = {stored[0] + off, stored[1] + back};
     ObjectNode upgrade = Serialization.jsonMapper().createObjectNode();
     upgrade.put("leadersMoved", totals[0]);
     upgrade.put("leadersRestored", totals[1]);
@@ -83,6 +76,21 @@ final class IntentWriter {
     patch.putObject("status").set("upgrade", upgrade);
     patchStatus(cluster, patch);
     return totals;
+  }
+
+  /**
+   * {@code status.upgrade.leadersMoved} / {@code leadersRestored} as the API server stores them
+   * now (a read, no write): the roll's final counts, which the status write that ends the
+   * reconcile then carries.
+   */
+  int[] storedLeaderSwitches(OpenMLDBCluster cluster) {
+    OpenMLDBCluster fresh = client.resources(OpenMLDBCluster.class)
+        .inNamespace(cluster.getMetadata().getNamespace())
+        .withName(cluster.getMetadata().getName()).get();
+    UpgradeStatus now = fresh == null || fresh.getStatus() == null ? null
+        : fresh.getStatus().getUpgrade();
+    return new int[] {
+        now == null ? 0 : now.getLeadersMoved(), now == null ? 0 : now.getLeadersRestored()};
   }
 
   private static void put(ObjectNode node, String field, String value) {

@@ -97,6 +97,7 @@ public final class RollingUpgrade implements PodRollout {
   private final Map<String, Integer> unreachableStreak = new ConcurrentHashMap<>();
   private final OpenMLDBWakeups wakeups = new OpenMLDBWakeups();
   private final SwitchCounts switchCounts = new SwitchCounts();
+  private final NameserverPrimer primer = new NameserverPrimer();
 
   public RollingUpgrade(KubernetesClient client, OperatorConfig config,
       OpenMLDBConnections connections, EventRecorder events, OperatorMetrics metrics,
@@ -141,10 +142,10 @@ public final class RollingUpgrade implements PodRollout {
     if (!active && !outdated) {
       wakeups.unwatch(key);
       // keep the cluster's ZooKeeper session warm: a roll then starts at once instead of first
-      // waiting for a session and the caches (about a second)
+      // waiting for a session and the caches (about a second); and reach its nameserver once
       if (cluster.getSpec().getZookeeper() != null
           && cluster.getSpec().getZookeeper().getCluster() != null) {
-        connect(cluster);
+        primer.prime(connect(cluster));
       }
       // pods on another version than the spec's while none looks outdated: the StatefulSet in
       // the cache predates the change that is being applied; look again soon, not in a minute
@@ -209,13 +210,15 @@ public final class RollingUpgrade implements PodRollout {
           events.normal(cluster, "UpgradeRetargeted", why);
         }
       }
-      if (IntentUpdate.mustRecord(decision, before, recorded)) {
-        intentWriter.record(cluster, st);
+      boolean recordFirst = IntentUpdate.mustRecord(decision, before, recorded);
+      UpgradeStatus toRecord = st;
+      RollingUpgradeExecutor.Outcome outcome = isAction(decision)
+          ? executor.execute(decision, cluster, conn,
+              recordFirst ? () -> intentWriter.record(cluster, toRecord) : () -> { })
+          : RollingUpgradeExecutor.Outcome.OK;
+      if (recordFirst) {
         recorded = before;
       }
-      RollingUpgradeExecutor.Outcome outcome = isAction(decision)
-          ? executor.execute(decision, cluster, conn)
-          : RollingUpgradeExecutor.Outcome.OK;
       intent = outcome.ok() ? IntentUpdate.progressed(before, decision, now) : before;
       UpgradeStatusRecord.write(st, intent, decision.position(), now);
       report(cluster, obs, decision, outcome, st, status, now);
@@ -419,7 +422,7 @@ public final class RollingUpgrade implements PodRollout {
       st.setRemedy(null);
     }
     if (d instanceof Done done) {
-      int[] totals = intentWriter.addLeaderSwitches(cluster, 0, 0); // as stored, not as cached
+      int[] totals = intentWriter.storedLeaderSwitches(cluster); // as stored, not as cached
       st.setLeadersMoved(totals[0]);
       st.setLeadersRestored(totals[1]);
       st.setFinishedAt(now.toString());

@@ -70,7 +70,27 @@ final class RollingUpgradeExecutor {
   }
 
   Outcome execute(UpgradeDecision decision, OpenMLDBCluster cluster, ClusterConnection conn) {
+    return execute(decision, cluster, conn, () -> { });
+  }
+
+  /**
+   * Carries out the decision once {@code recordFirst} (the intent's status write) has returned.
+   * Reads the act needs go out meanwhile: a pod deletion's check of the live pod does not wait
+   * for the status write, its deletion does. An exception of {@code recordFirst} is thrown and
+   * nothing is changed.
+   */
+  Outcome execute(UpgradeDecision decision, OpenMLDBCluster cluster, ClusterConnection conn,
+      Runnable recordFirst) {
+    CompletableFuture<Pod> live = null;
+    if (decision instanceof DeletePod d) {
+      String ns = cluster.getMetadata().getNamespace();
+      live = SideBySide.start(() -> client.pods().inNamespace(ns).withName(d.pod()).get());
+    }
+    recordFirst.run(); // its failure is the reconcile's, as before any act
     try {
+      if (decision instanceof DeletePod d) {
+        return deletePod(cluster.getMetadata().getNamespace(), d, SideBySide.join(live));
+      }
       return run(decision, cluster, conn);
     } catch (OpenMLDBException | KubernetesClientException e) {
       LOG.warn("{}: {} failed: {}", cluster.getMetadata().getName(), decision.describe(),
@@ -83,7 +103,7 @@ final class RollingUpgradeExecutor {
     String ns = cluster.getMetadata().getNamespace();
     String name = cluster.getMetadata().getName();
     if (decision instanceof DeletePod d) {
-      return deletePod(ns, d);
+      return deletePod(ns, d, client.pods().inNamespace(ns).withName(d.pod()).get());
     }
     NameserverClient nameserver = conn == null ? null : conn.nameserver();
     LeaderMoveLedger ledger = conn == null ? null : conn.ledger(ns, name);
@@ -135,9 +155,9 @@ final class RollingUpgradeExecutor {
     return Outcome.OK;
   }
 
-  private Outcome deletePod(String ns, DeletePod d) {
+  /** @param live the pod as the API server has it now */
+  private Outcome deletePod(String ns, DeletePod d, Pod live) {
     // the informer cache may lag: delete only the very instance the planner chose
-    Pod live = client.pods().inNamespace(ns).withName(d.pod()).get();
     if (live == null || !live.getMetadata().getUid().equals(d.uid())
         || live.getMetadata().getDeletionTimestamp() != null) {
       return Outcome.OK;

@@ -41,6 +41,20 @@ class IntentWriterTest {
     assertThat(stored.getDeletedPodUid()).isEqualTo("uid-1");
   }
 
+  @Test
+  void theRollsFinalSwitchCountsAreReadNotWritten() throws Exception {
+    OpenMLDBCluster cluster = client.resources(OpenMLDBCluster.class)
+        .resource(Fixtures.sample("minimal", "counts")).create();
+    IntentWriter writer = new IntentWriter(client);
+    assertThat(writer.addLeaderSwitches(cluster, 3, 0)).containsExactly(3, 0);
+    assertThat(writer.addLeaderSwitches(cluster, 0, 2)).containsExactly(3, 2);
+    drain();
+
+    assertThat(writer.storedLeaderSwitches(cluster)).containsExactly(3, 2);
+    assertThat(drain()).containsExactly(
+        "GET /apis/openmldb.ai/v1alpha1/namespaces/counts/openmldbclusters/minimal");
+  }
+
   /** The requests received since the last call, as "METHOD path". */
   private static List<String> drain() throws InterruptedException {
     List<String> seen = new ArrayList<>();
