@@ -22,17 +22,24 @@ final class NameserverPrimer {
   private final Set<ClusterConnection> primed =
       Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
-  /** Starts the reads unless this connection was primed already or cannot be used yet. */
+  /**
+   * Starts the reads unless this connection was primed already or cannot be used yet (no
+   * session, or no nameserver holds the leader lock yet). Reads that fail leave the connection
+   * unprimed, so a later reconcile tries again.
+   */
   void prime(ClusterConnection connection) {
-    if (connection == null || !connection.connected() || !primed.add(connection)) {
+    if (connection == null || !connection.connected()
+        || connection.view().nameserverLeader().isEmpty() || !primed.add(connection)) {
       return;
     }
     SideBySide.start(() -> {
       try {
         connection.nameserver().autoFailover();
-        connection.ops().read();
+        // not through the roll's kept op list: the roll's first pass reads its own ops
+        connection.nameserver().showOpStatus();
       } catch (RuntimeException e) {
         // only a head start: the roll reads for itself and reports what it cannot read
+        primed.remove(connection);
         LOG.debug("priming the nameserver of {} failed: {}", connection.rootPath(), e.toString());
       }
     });

@@ -27,6 +27,11 @@ class NameserverPrimerTest {
       ClusterConnection conn = connections.connect(zk.connectString(), "/primer");
       NameserverPrimer primer = new NameserverPrimer();
       primer.prime(null); // no connection (credential unreadable): nothing to do
+      // a root where no nameserver leads (yet): nothing to reach, tried again later
+      ClusterConnection empty = connections.connect(zk.connectString(), "/no-cluster-here");
+      await().atMost(Duration.ofSeconds(10)).until(empty::connected);
+      primer.prime(empty);
+      assertThat(primer.primed(empty)).isFalse();
       await().atMost(Duration.ofSeconds(10))
           .until(() -> conn.connected() && conn.view().nameserverLeader().isPresent());
       int before = cluster.calls().size();
