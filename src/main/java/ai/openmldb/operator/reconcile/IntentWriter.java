@@ -3,7 +3,6 @@ package ai.openmldb.operator.reconcile;
 import ai.openmldb.operator.api.OpenMLDBCluster;
 import ai.openmldb.operator.api.UpgradeStatus;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -17,9 +16,11 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  */
 final class IntentWriter {
   private final KubernetesClient client;
+  private final StatusWriter answers;
 
-  IntentWriter(KubernetesClient client) {
+  IntentWriter(KubernetesClient client, StatusWriter answers) {
     this.client = client;
+    this.answers = answers;
   }
 
   void record(OpenMLDBCluster cluster, UpgradeStatus s) {
@@ -45,52 +46,28 @@ final class IntentWriter {
   }
 
   /**
-   * A merge patch of the status subresource. Given only a name, Fabric8 first reads the whole
-   * resource to learn it (a GET before every patch, ~10 ms of a roll step's latency): given a
-   * reference that holds just the name and namespace, it sends the patch alone.
+   * A merge patch of the status subresource, sent through a reference (no GET first); its answer
+   * is kept, so the next reconcile does not start from an older copy.
    */
   private void patchStatus(OpenMLDBCluster cluster, ObjectNode patch) {
-    OpenMLDBCluster ref = new OpenMLDBCluster();
-    ref.setMetadata(new ObjectMetaBuilder().withName(cluster.getMetadata().getName())
-        .withNamespace(cluster.getMetadata().getNamespace()).build());
-    ref.setSpec(null);
-    client.resources(OpenMLDBCluster.class).resource(ref).subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    answers.remember(client.resources(OpenMLDBCluster.class)
+        .resource(StatusWriter.reference(cluster)).subresource("status")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString()));
   }
 
   /**
-   * Adds leader switches to {@code status.upgrade.leadersMoved} / {@code leadersRestored} as stored
-   * by the API server now, not as the reconcile's copy has them: that copy can be older than the
-   * last reconcile's status patch (the informer cache lags), and counting from it would lose that
-   * reconcile's switches. One writer (this reconcile) at a time, so read-then-patch is enough.
-   *
-   * @return the totals written: moved off, moved back
+   * Writes the leader switch counters at once rather than with the status patch that ends the
+   * reconcile: an operator that stops in between keeps the count of the switches it made. The
+   * counts come from the reconcile's copy, never older than this operator's last status write
+   * ({@link StatusWriter#newest}).
    */
-  int[] addLeaderSwitches(OpenMLDBCluster cluster, int off, int back) {
-    int[] stored = storedLeaderSwitches(cluster);
-    int[] totals = {stored[0] + off, stored[1] + back};
+  void recordLeaderSwitches(OpenMLDBCluster cluster, UpgradeStatus s) {
     ObjectNode upgrade = Serialization.jsonMapper().createObjectNode();
-    upgrade.put("leadersMoved", totals[0]);
-    upgrade.put("leadersRestored", totals[1]);
+    upgrade.put("leadersMoved", s.getLeadersMoved());
+    upgrade.put("leadersRestored", s.getLeadersRestored());
     ObjectNode patch = Serialization.jsonMapper().createObjectNode();
     patch.putObject("status").set("upgrade", upgrade);
     patchStatus(cluster, patch);
-    return totals;
-  }
-
-  /**
-   * {@code status.upgrade.leadersMoved} / {@code leadersRestored} as the API server stores them
-   * now (a read, no write): the roll's final counts, which the status write that ends the
-   * reconcile then carries.
-   */
-  int[] storedLeaderSwitches(OpenMLDBCluster cluster) {
-    OpenMLDBCluster fresh = client.resources(OpenMLDBCluster.class)
-        .inNamespace(cluster.getMetadata().getNamespace())
-        .withName(cluster.getMetadata().getName()).get();
-    UpgradeStatus now = fresh == null || fresh.getStatus() == null ? null
-        : fresh.getStatus().getUpgrade();
-    return new int[] {
-        now == null ? 0 : now.getLeadersMoved(), now == null ? 0 : now.getLeadersRestored()};
   }
 
   private static void put(ObjectNode node, String field, String value) {

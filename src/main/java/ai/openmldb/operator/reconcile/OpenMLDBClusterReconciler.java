@@ -60,13 +60,13 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
   private final StatusWriter statusWriter;
 
   public OpenMLDBClusterReconciler(OperatorConfig config, PodRollout rollout,
-      EventRecorder events, WorkloadApplier applier, Clock clock) {
+      EventRecorder events, WorkloadApplier applier, StatusWriter statusWriter, Clock clock) {
     this.config = config;
     this.rollout = rollout;
     this.events = events;
     this.applier = applier;
     this.clock = clock;
-    this.statusWriter = new StatusWriter(config.useServerSideApply());
+    this.statusWriter = statusWriter;
   }
 
   @Override

@@ -31,10 +31,12 @@ public final class OperatorFactory {
   public static Operator create(KubernetesClient client, OperatorConfig config,
       MeterRegistry registry, OpenMLDBConnections connections) {
     Clock clock = Clock.systemUTC();
-    // one recorder for the reconciler and the roll: one thread, and a cluster's Events in order
+    // one recorder for the reconciler and the roll: one thread, and a cluster's Events in order;
+    // one status writer: the roll's own status patches count as writes the reconciler remembers
     EventRecorder events = new EventRecorder(client, clock);
+    StatusWriter statusWriter = new StatusWriter(config.useServerSideApply());
     return create(client, config, registry, new RollingUpgrade(client, config, connections,
-        events, new OperatorMetrics(registry), clock), events);
+        events, new OperatorMetrics(registry), statusWriter, clock), events, statusWriter);
   }
 
   /**
@@ -44,11 +46,13 @@ public final class OperatorFactory {
   public static Operator create(KubernetesClient client, OperatorConfig config,
       MeterRegistry registry, PodRollout rollout) {
     return create(client, config, registry, rollout,
-        new EventRecorder(client, Clock.systemUTC()));
+        new EventRecorder(client, Clock.systemUTC()),
+        new StatusWriter(config.useServerSideApply()));
   }
 
   private static Operator create(KubernetesClient client, OperatorConfig config,
-      MeterRegistry registry, PodRollout rollout, EventRecorder events) {
+      MeterRegistry registry, PodRollout rollout, EventRecorder events,
+      StatusWriter statusWriter) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -64,7 +68,7 @@ public final class OperatorFactory {
     });
     Clock clock = Clock.systemUTC();
     OpenMLDBClusterReconciler reconciler = new OpenMLDBClusterReconciler(config, rollout,
-        events, new WorkloadApplier(client), clock);
+        events, new WorkloadApplier(client), statusWriter, clock);
     operator.register(reconciler, c -> {
       c.withName(CONTROLLER_NAME).withReconciliationMaxInterval(config.reconcileInterval());
       if (config.watchNamespaces().isEmpty()) {

@@ -96,12 +96,11 @@ public final class RollingUpgrade implements PodRollout {
   /** Consecutive reconciles per cluster that could not read OpenMLDB (for the backoff). */
   private final Map<String, Integer> unreachableStreak = new ConcurrentHashMap<>();
   private final OpenMLDBWakeups wakeups = new OpenMLDBWakeups();
-  private final SwitchCounts switchCounts = new SwitchCounts();
   private final NameserverPrimer primer = new NameserverPrimer();
 
   public RollingUpgrade(KubernetesClient client, OperatorConfig config,
       OpenMLDBConnections connections, EventRecorder events, OperatorMetrics metrics,
-      Clock clock) {
+      StatusWriter answers, Clock clock) {
     this.client = client;
     this.config = config;
     this.connections = connections;
@@ -109,7 +108,7 @@ public final class RollingUpgrade implements PodRollout {
     this.metrics = metrics;
     this.clock = clock;
     this.executor = new RollingUpgradeExecutor(client);
-    this.intentWriter = new IntentWriter(client);
+    this.intentWriter = new IntentWriter(client, answers);
     this.liveChecks = new LiveSpecChecks(client, this::connect);
   }
 
@@ -155,7 +154,6 @@ public final class RollingUpgrade implements PodRollout {
     }
     ClusterConnection conn = connect(cluster);
     UpgradeStatus st = UpgradeStatusRecord.copy(previous);
-    switchCounts.keepAtLeast(key, st);
     UpgradeIntent intent = UpgradeStatusRecord.intentOf(previous);
     // the intent as stored: written again before an act only when the act changes what a
     // restarted operator needs (position, fence, deleted pod, ...), not for every act
@@ -422,9 +420,6 @@ public final class RollingUpgrade implements PodRollout {
       st.setRemedy(null);
     }
     if (d instanceof Done done) {
-      int[] totals = intentWriter.storedLeaderSwitches(cluster); // as stored, not as cached
-      st.setLeadersMoved(totals[0]);
-      st.setLeadersRestored(totals[1]);
       st.setFinishedAt(now.toString());
       st.setProgress(st.getPodsTotal() + "/" + st.getPodsTotal() + " done");
       metrics.upgradeFinished();
@@ -492,13 +487,12 @@ public final class RollingUpgrade implements PodRollout {
       String dir = s.direction() == Direction.OFF ? "off" : "back";
       s.switches().forEach(x -> metrics.leaderMoved(dir));
       int n = s.switches().size();
-      int[] totals = s.direction() == Direction.OFF
-          ? intentWriter.addLeaderSwitches(cluster, n, 0)
-          : intentWriter.addLeaderSwitches(cluster, 0, n);
-      // the same totals in this reconcile's copy, so its closing status patch agrees
-      st.setLeadersMoved(totals[0]);
-      st.setLeadersRestored(totals[1]);
-      switchCounts.remember(key, st);
+      if (s.direction() == Direction.OFF) {
+        st.setLeadersMoved(st.getLeadersMoved() + n);
+      } else {
+        st.setLeadersRestored(st.getLeadersRestored() + n);
+      }
+      intentWriter.recordLeaderSwitches(cluster, st);
       LOG.info("{}: {}", key, s.describe());
     } else if (d instanceof AddTemporaryReplicas a) {
       LOG.info("{}: {}", key, a.describe());

@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes a reconcile's status (as JOSDK's {@code UpdateControl.patchStatus} would) and remembers
- * the API server's answer, so that the next reconcile of the cluster never starts from a copy
- * older than that answer.
+ * the API server's answer to it and to the roll's own status patches ({@link IntentWriter}), so
+ * that the next reconcile of the cluster never starts from a copy older than its last write.
  *
  * <p>Why: a reconcile queued while the previous one ran (a pod changed, ZooKeeper woke the roll)
  * starts as soon as that one ends, from the informer's copy, which can still predate the status
@@ -63,13 +63,7 @@ final class StatusWriter {
     KubernetesClient client = context.getClient();
     OpenMLDBCluster answer;
     if (serverSideApply) {
-      // name, namespace and status only: the patch must not carry (or clobber) the spec
-      OpenMLDBCluster patch = new OpenMLDBCluster();
-      patch.setMetadata(new ObjectMetaBuilder()
-          .withName(cluster.getMetadata().getName())
-          .withNamespace(cluster.getMetadata().getNamespace())
-          .build());
-      patch.setSpec(null);
+      OpenMLDBCluster patch = reference(cluster);
       patch.setStatus(status);
       answer = client.resource(patch).subresource("status").patch(new PatchContext.Builder()
           .withFieldManager(context.getControllerConfiguration().fieldManager())
@@ -88,9 +82,32 @@ final class StatusWriter {
         return current;
       });
     }
-    if (answer != null && answer.getMetadata().getUid() != null) {
-      answers.put(answer.getMetadata().getUid(), answer);
+    remember(answer);
+  }
+
+  /** Keeps the API server's answer to a status write, unless a newer one is kept already. */
+  void remember(OpenMLDBCluster answer) {
+    if (answer == null || answer.getMetadata().getUid() == null) {
+      return;
     }
+    answers.merge(answer.getMetadata().getUid(), answer, (kept, latest) -> {
+      OptionalLong k = version(kept);
+      OptionalLong l = version(latest);
+      return k.isPresent() && l.isPresent() && k.getAsLong() > l.getAsLong() ? kept : latest;
+    });
+  }
+
+  /**
+   * The cluster by name and namespace only, without a spec: what a status patch is sent through
+   * (it must not carry or clobber the spec, and, given only a name, Fabric8 would first GET the
+   * resource to learn it).
+   */
+  static OpenMLDBCluster reference(OpenMLDBCluster cluster) {
+    OpenMLDBCluster ref = new OpenMLDBCluster();
+    ref.setMetadata(new ObjectMetaBuilder().withName(cluster.getMetadata().getName())
+        .withNamespace(cluster.getMetadata().getNamespace()).build());
+    ref.setSpec(null);
+    return ref;
   }
 
   private static OptionalLong version(OpenMLDBCluster c) {

@@ -31,7 +31,7 @@ class IntentWriterTest {
     st.setDeletedPodUid("uid-1");
     drain();
 
-    new IntentWriter(client).record(cluster, st);
+    new IntentWriter(client, new StatusWriter(false)).record(cluster, st);
 
     assertThat(drain()).containsExactly(
         "PATCH /apis/openmldb.ai/v1alpha1/namespaces/intent/openmldbclusters/minimal/status");
@@ -42,17 +42,23 @@ class IntentWriterTest {
   }
 
   @Test
-  void theRollsFinalSwitchCountsAreReadNotWritten() throws Exception {
+  void switchCountsAreWrittenFromTheCopyWithOnePatchAndNoRead() throws Exception {
     OpenMLDBCluster cluster = client.resources(OpenMLDBCluster.class)
         .resource(Fixtures.sample("minimal", "counts")).create();
-    IntentWriter writer = new IntentWriter(client);
-    assertThat(writer.addLeaderSwitches(cluster, 3, 0)).containsExactly(3, 0);
-    assertThat(writer.addLeaderSwitches(cluster, 0, 2)).containsExactly(3, 2);
+    IntentWriter writer = new IntentWriter(client, new StatusWriter(false));
+    UpgradeStatus st = new UpgradeStatus();
+    st.setLeadersMoved(3);
+    st.setLeadersRestored(2);
     drain();
 
-    assertThat(writer.storedLeaderSwitches(cluster)).containsExactly(3, 2);
+    writer.recordLeaderSwitches(cluster, st);
+
     assertThat(drain()).containsExactly(
-        "GET /apis/openmldb.ai/v1alpha1/namespaces/counts/openmldbclusters/minimal");
+        "PATCH /apis/openmldb.ai/v1alpha1/namespaces/counts/openmldbclusters/minimal/status");
+    UpgradeStatus stored = client.resources(OpenMLDBCluster.class).inNamespace("counts")
+        .withName("minimal").get().getStatus().getUpgrade();
+    assertThat(stored.getLeadersMoved()).isEqualTo(3);
+    assertThat(stored.getLeadersRestored()).isEqualTo(2);
   }
 
   /** The requests received since the last call, as "METHOD path". */

@@ -55,7 +55,7 @@ class RollCacheLagTest {
     status.observed(new ObservedCluster(changed, workloads));
     EventRecorder events = new EventRecorder(client, Clock.systemUTC());
     RollingUpgrade roll = new RollingUpgrade(client, OperatorConfig.forMockApi(), null, events,
-        new OperatorMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
+        new OperatorMetrics(new SimpleMeterRegistry()), new StatusWriter(false), Clock.systemUTC());
 
     assertThat(roll.step(new ObservedCluster(changed, workloads), status)).isPresent();
 
