@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
@@ -29,9 +30,17 @@ public final class LeaderMoveLedger {
   private final CuratorFramework zk;
   private final String path;
 
+  private final LongSupplier nanoTime;
+
   public LeaderMoveLedger(CuratorFramework zk, String path) {
+    this(zk, path, System::nanoTime);
+  }
+
+  /** @param nanoTime the clock a known document's age is measured with (tests set it) */
+  LeaderMoveLedger(CuratorFramework zk, String path, LongSupplier nanoTime) {
     this.zk = zk;
     this.path = ClusterView.normalize(path);
+    this.nanoTime = nanoTime;
   }
 
   /** The default path of a cluster's ledger. */
@@ -68,6 +77,7 @@ public final class LeaderMoveLedger {
    */
   public Document read() {
     requireConnected();
+    long asked = nanoTime.getAsLong();
     Stat now;
     try {
       now = zk.checkExists().forPath(path);
@@ -75,23 +85,50 @@ public final class LeaderMoveLedger {
       throw unavailable("read", e);
     }
     if (now == null) {
+      last = Known.absent(asked);
       return Document.empty();
     }
-    Loaded kept = last;
-    if (kept != null && kept.mzxid() == now.getMzxid()) {
+    Known kept = last;
+    if (kept != null && kept.exists() && kept.mzxid() == now.getMzxid()) {
+      last = kept.confirmedAt(asked);
       return kept.document();
     }
     Stat stat = new Stat();
     Document d = load(stat);
-    if (stat.getVersion() >= 0) {
-      last = new Loaded(stat.getMzxid(), d);
-    }
+    last = stat.getVersion() >= 0 ? new Known(stat.getMzxid(), stat.getVersion(), d, asked)
+        : Known.absent(asked);
     return d;
   }
 
-  private record Loaded(long mzxid, Document document) {}
+  /**
+   * The document as ZooKeeper last showed it to this client: read, or written by it, with the
+   * znode's {@code mzxid} and version ({@code version < 0}: the znode did not exist), and when
+   * that was so at the latest (the ledger's clock before the request).
+   */
+  private record Known(long mzxid, int version, Document document, long confirmedNanos) {
+    static Known absent(long at) {
+      return new Known(0, -1, Document.empty(), at);
+    }
 
-  private volatile Loaded last;
+    boolean exists() {
+      return version >= 0;
+    }
+
+    Known confirmedAt(long at) {
+      return new Known(mzxid, version, document, at);
+    }
+  }
+
+  private volatile Known last;
+
+  /**
+   * How long a known version is written against without reading the znode first. A write
+   * against it is still a compare-and-set (another writer's change since makes it fail, and the
+   * update falls back to a fresh read); the bound only limits the window for the one change a
+   * version cannot tell: the znode deleted and created again, then written as often, meanwhile
+   * (a roll's end deletes it; the read-then-write had the same window, one round trip long).
+   */
+  static final long KNOWN_FOR_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
   /** The auto-failover setting found before the roll turned it off; empty if not recorded. */
   public Optional<Boolean> originalAutoFailover() {
@@ -136,43 +173,75 @@ public final class LeaderMoveLedger {
   /** Deletes the whole ledger at the end of a roll. */
   public void clear() {
     requireConnected();
+    long asked = nanoTime.getAsLong();
     try {
       zk.delete().forPath(path);
     } catch (KeeperException.NoNodeException gone) {
       // already clear
     } catch (Exception e) {
+      last = null;
       throw unavailable("delete", e);
     }
+    last = Known.absent(asked);
   }
 
   /**
-   * Applies {@code change} with compare-and-set: reads the document and its version, writes the
-   * result only if the version is unchanged, retries on a concurrent change.
+   * Applies {@code change} with compare-and-set: writes the result only if the znode is still
+   * at the version the document was read at, and retries on a concurrent change.
+   *
+   * <p>The document this client last read or wrote, when ZooKeeper showed it less than {@link
+   * #KNOWN_FOR_NANOS} ago (the roll's pass has just read it), is changed and written at its known
+   * version without reading it again: one round trip instead of two. If another writer changed
+   * the znode since, the write fails (bad version, the znode exists or is gone) and the change
+   * is applied again to a fresh read, as before; nothing another writer stored is overwritten.
    */
   public Document update(UnaryOperator<Document> change) {
     requireConnected();
+    Known known = last;
+    if (known != null && nanoTime.getAsLong() - known.confirmedNanos() < KNOWN_FOR_NANOS) {
+      Optional<Document> written = write(known.version(), change.apply(known.document()));
+      if (written.isPresent()) {
+        return written.get();
+      }
+    }
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Stat stat = new Stat();
       Document current = load(stat);
-      Document next = change.apply(current);
-      byte[] bytes = serialize(next);
-      try {
-        if (stat.getVersion() < 0) {
-          zk.create().creatingParentsIfNeeded().forPath(path, bytes);
-        } else {
-          zk.setData().withVersion(stat.getVersion()).forPath(path, bytes);
-        }
-        return next;
-      } catch (KeeperException.BadVersionException
-          | KeeperException.NodeExistsException
-          | KeeperException.NoNodeException raced) {
-        // someone else changed the ledger between our read and write: read again
-      } catch (Exception e) {
-        throw unavailable("write", e);
+      Optional<Document> written = write(stat.getVersion(), change.apply(current));
+      if (written.isPresent()) {
+        return written.get();
       }
     }
     throw new OpenMLDBException(
         "ledger " + path + " changed concurrently " + MAX_ATTEMPTS + " times; giving up", null);
+  }
+
+  /**
+   * Writes {@code next} if the znode is at {@code version} ({@code < 0}: does not exist) and
+   * keeps it as the known document; empty when another writer got there first.
+   */
+  private Optional<Document> write(int version, Document next) {
+    byte[] bytes = serialize(next);
+    long asked = nanoTime.getAsLong();
+    Stat stored = new Stat();
+    try {
+      if (version < 0) {
+        zk.create().creatingParentsIfNeeded().storingStatIn(stored).forPath(path, bytes);
+      } else {
+        stored = zk.setData().withVersion(version).forPath(path, bytes);
+      }
+    } catch (KeeperException.BadVersionException
+        | KeeperException.NodeExistsException
+        | KeeperException.NoNodeException raced) {
+      // someone else changed the ledger since it was read: read again
+      last = null;
+      return Optional.empty();
+    } catch (Exception e) {
+      last = null; // whether it was written is unknown
+      throw unavailable("write", e);
+    }
+    last = new Known(stored.getMzxid(), stored.getVersion(), next, asked);
+    return Optional.of(next);
   }
 
   private Document load(Stat stat) {

@@ -109,4 +109,100 @@ class LeaderMoveLedgerTest {
     assertThat(attempts.get()).isEqualTo(2);
     assertThat(theirs.allEntries()).containsOnlyKeys("tablet-0", "tablet-1", "tablet-2");
   }
+  /** A clock that moves only when the test moves it. */
+  private static final class Clock implements java.util.function.LongSupplier {
+    long now = 1_000_000_000L;
+
+    @Override
+    public long getAsLong() {
+      return now;
+    }
+  }
+
+  private static LeaderMoveLedger.Document with(LeaderMoveLedger.Document d, String tablet,
+      int pid) {
+    var tablets = new java.util.TreeMap<>(d.tablets());
+    tablets.put(tablet, List.of(entry(tablet, pid)));
+    return new LeaderMoveLedger.Document(d.originalAutoFailover(), tablets);
+  }
+
+  @Test
+  void aWriteRightAfterAReadOrAWriteChangesTheKnownDocumentWithoutReadingItAgain() {
+    String path = LeaderMoveLedger.defaultPath("ns3", "demo");
+    Clock clock = new Clock();
+    LeaderMoveLedger mine = new LeaderMoveLedger(a, path, clock);
+    mine.putEntries("tablet-0", List.of(entry("tablet-0", 0)));
+    LeaderMoveLedger.Document seen = mine.read();
+    List<LeaderMoveLedger.Document> given = new java.util.ArrayList<>();
+    LeaderMoveLedger.Document written = mine.update(d -> {
+      given.add(d);
+      return with(d, "tablet-1", 1);
+    });
+    // the very document the pass read: changed and written at its version, not read again
+    assertThat(given).hasSize(1);
+    assertThat(given.get(0)).isSameAs(seen);
+    mine.update(d -> {
+      given.add(d);
+      return with(d, "tablet-2", 2);
+    });
+    assertThat(given.get(1)).isSameAs(written);
+    assertThat(new LeaderMoveLedger(b, path).allEntries())
+        .containsOnlyKeys("tablet-0", "tablet-1", "tablet-2");
+
+    // known for longer than the bound: read again first (a fresh copy, equal to the known one)
+    LeaderMoveLedger.Document known = mine.read();
+    clock.now += LeaderMoveLedger.KNOWN_FOR_NANOS;
+    mine.update(d -> {
+      given.add(d);
+      return d;
+    });
+    assertThat(given.get(2)).isNotSameAs(known).isEqualTo(known);
+  }
+
+  @Test
+  void aKnownVersionAnotherWriterMovedOnFallsBackToAFreshReadAndKeepsTheirEntries() {
+    String path = LeaderMoveLedger.defaultPath("ns4", "demo");
+    LeaderMoveLedger mine = new LeaderMoveLedger(a, path, new Clock());
+    LeaderMoveLedger theirs = new LeaderMoveLedger(b, path);
+    mine.putEntries("tablet-0", List.of(entry("tablet-0", 0)));
+    mine.read();
+    // another operator instance writes after this one read and before it writes
+    theirs.putEntries("tablet-1", List.of(entry("tablet-1", 7)));
+    List<LeaderMoveLedger.Document> given = new java.util.ArrayList<>();
+    mine.update(d -> {
+      given.add(d);
+      return with(d, "tablet-2", 9);
+    });
+    // first against the known (now stale) version, refused; then against a fresh read
+    assertThat(given).hasSize(2);
+    assertThat(given.get(0).tablets()).containsOnlyKeys("tablet-0");
+    assertThat(given.get(1).tablets()).containsOnlyKeys("tablet-0", "tablet-1");
+    assertThat(theirs.allEntries()).containsOnlyKeys("tablet-0", "tablet-1", "tablet-2");
+    assertThat(theirs.entries("tablet-1")).containsExactly(entry("tablet-1", 7));
+  }
+
+  @Test
+  void aKnownAbsentOrPresentLedgerAnotherWriterCreatedOrDeletedIsReadAgain() {
+    String path = LeaderMoveLedger.defaultPath("ns5", "demo");
+    LeaderMoveLedger mine = new LeaderMoveLedger(a, path, new Clock());
+    LeaderMoveLedger theirs = new LeaderMoveLedger(b, path);
+    // known absent, created by the other writer meanwhile: the create fails, their entry stays
+    assertThat(mine.read().tablets()).isEmpty();
+    theirs.putEntries("tablet-5", List.of(entry("tablet-5", 5)));
+    mine.putEntries("tablet-6", List.of(entry("tablet-6", 6)));
+    assertThat(theirs.allEntries()).containsOnlyKeys("tablet-5", "tablet-6");
+
+    // known present, deleted by the other writer (a roll's end): what they cleared stays cleared
+    mine.read();
+    theirs.clear();
+    mine.putEntries("tablet-7", List.of(entry("tablet-7", 7)));
+    assertThat(theirs.allEntries()).containsOnlyKeys("tablet-7");
+
+    // known cleared by this writer, written by the other since: kept too
+    mine.clear();
+    theirs.recordOriginalAutoFailover(true);
+    mine.putEntries("tablet-8", List.of(entry("tablet-8", 8)));
+    assertThat(theirs.originalAutoFailover()).contains(true);
+    assertThat(theirs.allEntries()).containsOnlyKeys("tablet-8");
+  }
 }
