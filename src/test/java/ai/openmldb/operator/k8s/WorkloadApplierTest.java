@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class WorkloadApplierTest {
   static KubernetesClient client;
+  static KubernetesMockServer server;
 
   private static OpenMLDBCluster cluster(String ns) {
     OpenMLDBCluster c = Fixtures.sample("minimal", ns);
@@ -125,5 +128,98 @@ class WorkloadApplierTest {
     assertThat(WorkloadApplier.templateRevision(stored)).isEqualTo(bumped.revision());
     assertThat(stored.getMetadata().getResourceVersion()).isEqualTo(client.apps().statefulSets()
         .inNamespace("d").withName("minimal-tablet").get().getMetadata().getResourceVersion());
+  }
+  /** A cache holding exactly the given objects. */
+  private static WorkloadApplier.Cache holding(HasMetadata... objects) {
+    return new WorkloadApplier.Cache() {
+      @Override
+      public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
+        for (HasMetadata o : objects) {
+          if (type.isInstance(o) && o.getMetadata().getName().equals(name)
+              && o.getMetadata().getNamespace().equals(namespace)) {
+            return type.cast(o);
+          }
+        }
+        return null;
+      }
+    };
+  }
+
+  /** The requests the mock API server received since the last call, as "METHOD path". */
+  private static List<String> requests() throws InterruptedException {
+    List<String> seen = new java.util.ArrayList<>();
+    RecordedRequest r;
+    while ((r = server.takeRequest(0, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+      seen.add(r.getMethod() + " " + r.getPath().replaceFirst("\\?.*", ""));
+    }
+    return seen;
+  }
+
+  @Test
+  void aCachedCopyThatDiffersIsWrittenFromTheCacheInOneRequestAndLeftUnchanged()
+      throws Exception {
+    WorkloadApplier applier = new WorkloadApplier(client);
+    applier.apply(WorkloadFactory.desired(cluster("e"), Component.TABLET));
+    StatefulSet stored = client.apps().statefulSets().inNamespace("e").withName("minimal-tablet")
+        .get();
+    ConfigMap flags = client.configMaps().inNamespace("e").withName("minimal-tablet-flags").get();
+    Service service = client.services().inNamespace("e").withName("minimal-tablet").get();
+    String cachedRevision = WorkloadApplier.templateRevision(stored);
+
+    OpenMLDBCluster next = cluster("e");
+    next.getSpec().setVersion("0.9.9");
+    DesiredWorkload bumped = WorkloadFactory.desired(next, Component.TABLET);
+    requests();
+    assertThat(applier.apply(bumped, holding(stored, flags, service)))
+        .containsExactly("updated StatefulSet minimal-tablet");
+    // one PUT at the cached resourceVersion, no GET before it
+    assertThat(requests()).containsExactly(
+        "PUT /apis/apps/v1/namespaces/e/statefulsets/minimal-tablet");
+    assertThat(WorkloadApplier.templateRevision(client.apps().statefulSets().inNamespace("e")
+        .withName("minimal-tablet").get())).isEqualTo(bumped.revision());
+    // the informer's copy is shared: never changed in place
+    assertThat(WorkloadApplier.templateRevision(stored)).isEqualTo(cachedRevision);
+  }
+
+  @Test
+  void aCachedCopyBehindALaterWriteGets409AndIsReadLiveSoTheLaterWriteIsKept() throws Exception {
+    WorkloadApplier applier = new WorkloadApplier(client);
+    applier.apply(WorkloadFactory.desired(cluster("f"), Component.TABLET));
+    StatefulSet stale = client.apps().statefulSets().inNamespace("f").withName("minimal-tablet")
+        .get();
+    ConfigMap staleFlags = client.configMaps().inNamespace("f").withName("minimal-tablet-flags")
+        .get();
+    Service service = client.services().inNamespace("f").withName("minimal-tablet").get();
+    // someone else writes both after the informer's copies were taken
+    client.apps().statefulSets().inNamespace("f").withName("minimal-tablet")
+        .edit(s -> new StatefulSetBuilder(s).editMetadata().addToLabels("team", "a").endMetadata()
+            .build());
+    client.configMaps().inNamespace("f").withName("minimal-tablet-flags")
+        .edit(c -> new io.fabric8.kubernetes.api.model.ConfigMapBuilder(c).editMetadata()
+            .addToLabels("team", "a").endMetadata().build());
+
+    OpenMLDBCluster next = cluster("f");
+    next.getSpec().setVersion("0.9.9");
+    next.getSpec().getTablet().setFlags(new java.util.TreeMap<>(Map.of("max_traverse_cnt", "5000")));
+    DesiredWorkload changed = WorkloadFactory.desired(next, Component.TABLET);
+    requests();
+    assertThat(applier.apply(changed, holding(stale, staleFlags, service)))
+        .containsExactly("updated ConfigMap minimal-tablet-flags",
+            "updated StatefulSet minimal-tablet");
+    assertThat(requests()).containsExactly(
+        "PUT /api/v1/namespaces/f/configmaps/minimal-tablet-flags",
+        "GET /api/v1/namespaces/f/configmaps/minimal-tablet-flags",
+        "PUT /api/v1/namespaces/f/configmaps/minimal-tablet-flags",
+        "PUT /apis/apps/v1/namespaces/f/statefulsets/minimal-tablet",
+        "GET /apis/apps/v1/namespaces/f/statefulsets/minimal-tablet",
+        "PUT /apis/apps/v1/namespaces/f/statefulsets/minimal-tablet");
+    StatefulSet live = client.apps().statefulSets().inNamespace("f").withName("minimal-tablet")
+        .get();
+    assertThat(WorkloadApplier.templateRevision(live)).isEqualTo(changed.revision());
+    assertThat(live.getMetadata().getLabels()).containsEntry("team", "a");
+    ConfigMap liveFlags = client.configMaps().inNamespace("f").withName("minimal-tablet-flags")
+        .get();
+    assertThat(liveFlags.getData()).isEqualTo(changed.flags().getData());
+    assertThat(liveFlags.getMetadata().getLabels()).containsEntry("team", "a");
   }
 }
