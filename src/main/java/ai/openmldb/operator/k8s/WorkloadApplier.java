@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -33,6 +34,9 @@ import java.util.Objects;
  * read live and written as before (a 409 then fails the reconcile, which is retried). Not a JSON
  * merge patch: merge patches merge arrays (containers, env, volumes) instead of replacing them in
  * the mock API, and would leave stale entries behind.
+ *
+ * <p>The desired objects are shared between reconciles ({@link DesiredWorkloads}) and the cached
+ * ones with the informers: neither is changed here; what is written is a copy.
  */
 public final class WorkloadApplier {
   private final KubernetesClient client;
@@ -87,6 +91,14 @@ public final class WorkloadApplier {
     return changes;
   }
 
+  /** Whether every object of the component already matches in the cache (nothing to write). */
+  public boolean matches(DesiredWorkload desired, Cache cache) {
+    return configMapMatches(cached(cache, ConfigMap.class, desired.flags()), desired.flags())
+        && serviceMatches(cached(cache, Service.class, desired.service()), desired.service())
+        && statefulSetMatches(cached(cache, StatefulSet.class, desired.statefulSet()),
+            desired.statefulSet());
+  }
+
   private static <T extends HasMetadata> T cached(Cache cache, Class<T> type, T want) {
     return cache.get(type, want.getMetadata().getNamespace(), want.getMetadata().getName());
   }
@@ -122,7 +134,7 @@ public final class WorkloadApplier {
     }
     ConfigMap have = op.withName(want.getMetadata().getName()).get();
     if (have == null) {
-      cache.written(op.resource(want).create());
+      cache.written(op.resource(new ConfigMapBuilder(want).build()).create());
       changes.add("created ConfigMap " + want.getMetadata().getName());
     } else if (!configMapMatches(have, want)) {
       cache.written(op.resource(updated(have, want)).update());
@@ -166,7 +178,7 @@ public final class WorkloadApplier {
     var op = client.services().inNamespace(want.getMetadata().getNamespace());
     Service have = op.withName(want.getMetadata().getName()).get();
     if (have == null) {
-      cache.written(op.resource(want).create());
+      cache.written(op.resource(new ServiceBuilder(want).build()).create());
       changes.add("created Service " + want.getMetadata().getName());
       return;
     }
@@ -203,7 +215,7 @@ public final class WorkloadApplier {
     }
     StatefulSet have = op.withName(want.getMetadata().getName()).get();
     if (have == null) {
-      cache.written(op.resource(want).create());
+      cache.written(op.resource(new StatefulSetBuilder(want).build()).create());
       changes.add("created StatefulSet " + want.getMetadata().getName());
       return;
     }

@@ -7,10 +7,10 @@ import ai.openmldb.operator.api.OpenMLDBClusterStatus;
 import ai.openmldb.operator.api.SpecProblem;
 import ai.openmldb.operator.config.OperatorConfig;
 import ai.openmldb.operator.k8s.DesiredWorkload;
+import ai.openmldb.operator.k8s.DesiredWorkloads;
 import ai.openmldb.operator.k8s.ObservedCluster;
 import ai.openmldb.operator.k8s.ObservedWorkload;
 import ai.openmldb.operator.k8s.WorkloadApplier;
-import ai.openmldb.operator.k8s.WorkloadFactory;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -58,6 +58,7 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
   private final WorkloadApplier applier;
   private final Clock clock;
   private final StatusWriter statusWriter;
+  private final DesiredWorkloads desiredWorkloads = new DesiredWorkloads();
 
   public OpenMLDBClusterReconciler(OperatorConfig config, PodRollout rollout,
       EventRecorder events, WorkloadApplier applier, StatusWriter statusWriter, Clock clock) {
@@ -124,11 +125,13 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
       status.invalid(problems).observed(observe(cluster, context, null));
     } else {
       List<String> changes = new ArrayList<>();
-      Map<Component, DesiredWorkload> desired = WorkloadFactory.desired(cluster);
+      Map<Component, DesiredWorkload> desired = desiredWorkloads.of(cluster);
       InformerCache cache = new InformerCache(context);
       // components are independent: a version change rewrites all four StatefulSets at once
-      // rather than one after another (the roll cannot start before they are written)
+      // rather than one after another (the roll cannot start before they are written); those
+      // whose cached copies match (every reconcile but a change's) are not handed to a thread
       List<CompletableFuture<List<String>>> applied = desired.values().stream()
+          .filter(w -> !applier.matches(w, cache))
           .map(w -> SideBySide.start(() -> applier.apply(w, cache)))
           .toList();
       for (CompletableFuture<List<String>> a : applied) {
@@ -195,12 +198,16 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
       this.context = context;
     }
 
+    /** Each type's cached objects, asked of the informers once per reconcile. */
+    private final Map<Class<?>, Collection<? extends HasMetadata>> byType =
+        new ConcurrentHashMap<>();
+
     @Override
     public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
-      return context.getSecondaryResources(type).stream()
+      return byType.computeIfAbsent(type, t -> context.getSecondaryResources(type)).stream()
           .filter(r -> name.equals(r.getMetadata().getName())
               && namespace.equals(r.getMetadata().getNamespace()))
-          .findFirst().orElse(null);
+          .findFirst().map(type::cast).orElse(null);
     }
 
     @Override
