@@ -21,7 +21,9 @@ import org.apache.zookeeper.data.Stat;
  *
  * <p>The znode holds one JSON document. Every change is a read-modify-write guarded by the znode
  * version (compare-and-set): two operator replicas, or a stale one, cannot overwrite each other's
- * entries. Calls are synchronous ZooKeeper operations; they fail fast with {@link
+ * entries. The read is skipped when the document was read or written by this client less than a
+ * second ago (the roll's pass reads it just before deciding); a change by anyone else since then
+ * fails the write, which is then repeated on a fresh read. Calls are synchronous ZooKeeper operations; they fail fast with {@link
  * ZooKeeperUnavailableException} when the session is not connected instead of blocking.
  */
 public final class LeaderMoveLedger {
