@@ -80,6 +80,9 @@ final class BenchWorld {
     Thread.sleep(o.replicationLagMs() + 100);
     WriteLoadReport report = load.report();
     Sampler.Totals t = sampler.totals(end);
+    if (Boolean.getBoolean("openmldb.bench.trace")) {
+      printGaps(way, sampler, end);
+    }
     List<double[]> series = new ArrayList<>();
     for (Sampler.Sample s : sampler.samples()) {
       if (s.t() >= sampler.rollStart()) {
@@ -93,6 +96,18 @@ final class BenchWorld {
         t.podWaitSeconds(), t.opWaitSeconds(), t.busySeconds(),
         Math.max(0, t.seconds() - t.busySeconds()), t.maxLeaderless(), unhealthy,
         ClusterProbe.failedOpSummaries(cluster), series);
+  }
+
+  /** The idle gaps of a roll, on the clock of {@link OperatorWay#trace}'s step lines. */
+  private static void printGaps(Way way, Sampler sampler, double end) {
+    double offset = (sampler.startNanos() - OperatorWay.T0) / 1e9;
+    double total = 0;
+    for (Sampler.Gap g : sampler.gaps(end)) {
+      total += g.seconds();
+      System.err.printf("%8.3f idle %4.0f ms  %s -> %s%n", offset + g.start(), g.seconds() * 1000,
+          g.before(), g.after());
+    }
+    System.err.printf("%s: idle %.3f s in all%n", way, total);
   }
 
   /**

@@ -193,6 +193,59 @@ final class Sampler implements AutoCloseable {
     return new Totals(seconds, leaderless, unavailable, fenced, pod, op, busy, max);
   }
 
+  /** A stretch of the roll in which the world waited on nothing: the way's own time. */
+  record Gap(double start, double seconds, String before, String after) {}
+
+  /**
+   * The idle stretches of the roll up to {@code end}, in order, each with what the world was
+   * busy with just before and just after it ({@code pod}, {@code op}, {@code fenced}): where the
+   * overhead goes, step transition by step transition.
+   */
+  List<Gap> gaps(double end) {
+    List<Gap> gaps = new ArrayList<>();
+    Sample before = null;
+    Sample idleSince = null;
+    for (Sample x : samples()) {
+      if (x.t() < rollStart || x.t() > end) {
+        continue;
+      }
+      boolean busy = x.podBusy() || x.opBusy() || x.fenced() > 0;
+      if (!busy && idleSince == null) {
+        idleSince = x;
+        gaps.add(new Gap(x.t(), 0, before == null ? "start" : busyWith(before), null));
+      } else if (busy && idleSince != null) {
+        Gap open = gaps.remove(gaps.size() - 1);
+        gaps.add(new Gap(open.start(), x.t() - open.start(), open.before(), busyWith(x)));
+        idleSince = null;
+      }
+      before = x;
+    }
+    if (idleSince != null) {
+      Gap open = gaps.remove(gaps.size() - 1);
+      gaps.add(new Gap(open.start(), end - open.start(), open.before(), "end"));
+    }
+    return gaps;
+  }
+
+  private static String busyWith(Sample s) {
+    List<String> what = new ArrayList<>();
+    if (s.podBusy()) {
+      what.add("pod");
+    }
+    if (s.opBusy()) {
+      what.add("op");
+    }
+    if (s.fenced() > 0) {
+      what.add("fenced");
+    }
+    return String.join("+", what);
+  }
+
+  /** Nanotime of {@link #start()}, to line the samples up with other clocks. */
+  long startNanos() {
+    return startNanos;
+  }
+
   @Override
   public void close() {
     stop();
