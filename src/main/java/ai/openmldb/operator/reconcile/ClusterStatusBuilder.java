@@ -12,7 +12,6 @@ import ai.openmldb.operator.k8s.ObservedCluster;
 import ai.openmldb.operator.k8s.ObservedWorkload;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -150,13 +149,6 @@ public final class ClusterStatusBuilder {
     }
     status.setConditions(conditions);
     return status;
-  }
-
-  /** True when {@code built} differs from the cluster's current status (then it must be written). */
-  public boolean changed(OpenMLDBClusterStatus built) {
-    OpenMLDBClusterStatus previous = cluster.getStatus();
-    return previous == null
-        || !Objects.equals(Serialization.asJson(previous), Serialization.asJson(built));
   }
 
   private boolean isPaused() {

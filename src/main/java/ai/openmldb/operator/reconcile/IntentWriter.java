@@ -10,9 +10,13 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
  * Writes the roll's intent to {@code status.upgrade} <em>before</em> a disruptive act, so an
- * operator that stops right after acting finds what it did. A JSON merge patch of the scalar
- * fields that have a value: it neither removes fields nor touches arrays, so the status patch at
- * the end of the reconcile (a diff against the status the reconcile started from) still applies.
+ * operator that stops right after acting finds what it did. A JSON merge patch of the intent's
+ * scalar fields, each written as the reconcile holds it, an absent one as null (which removes
+ * it): the stored intent is then exactly the one acted on. A field left out would keep the
+ * previous value, and a stale {@code finishedAt} or {@code halted} tells a watcher, or a
+ * restarted operator, that a roll just started has finished or is halted. Arrays (the plan, the
+ * conditions) are left to the status write that ends the reconcile, which the {@link
+ * StatusWriter} computes against this patch's answer.
  */
 final class IntentWriter {
   private final KubernetesClient client;
@@ -25,21 +29,29 @@ final class IntentWriter {
 
   void record(OpenMLDBCluster cluster, UpgradeStatus s) {
     ObjectNode upgrade = Serialization.jsonMapper().createObjectNode();
-    put(upgrade, "toVersion", s.getToVersion());
-    put(upgrade, "component", s.getComponent());
-    put(upgrade, "pod", s.getPod());
-    put(upgrade, "step", s.getStep());
-    put(upgrade, "stepStartedAt", s.getStepStartedAt());
-    put(upgrade, "lastProgressAt", s.getLastProgressAt());
-    put(upgrade, "fencedAt", s.getFencedAt());
-    put(upgrade, "deletedPodUid", s.getDeletedPodUid());
-    if (s.getOpBaseline() != null) {
-      upgrade.put("opBaseline", s.getOpBaseline());
-    }
-    if (s.getHalted() != null) {
-      upgrade.put("halted", s.getHalted());
-    }
-    put(upgrade, "retryToken", s.getRetryToken());
+    // the roll: what it goes to, since when, whether it ended (a new roll clears the last one's end)
+    upgrade.put("fromVersion", s.getFromVersion());
+    upgrade.put("toVersion", s.getToVersion());
+    upgrade.put("startedAt", s.getStartedAt());
+    upgrade.put("finishedAt", s.getFinishedAt());
+    upgrade.put("opBaseline", s.getOpBaseline());
+    upgrade.put("halted", s.getHalted());
+    upgrade.put("retryToken", s.getRetryToken());
+    // where it is
+    upgrade.put("component", s.getComponent());
+    upgrade.put("pod", s.getPod());
+    upgrade.put("step", s.getStep());
+    upgrade.put("stepStartedAt", s.getStepStartedAt());
+    upgrade.put("lastProgressAt", s.getLastProgressAt());
+    upgrade.put("fencedAt", s.getFencedAt());
+    upgrade.put("deletedPodUid", s.getDeletedPodUid());
+    // its counters, reset when a roll starts; every number field is written, as the copy that
+    // ends the reconcile's status write is diffed against holds them (a replace of a field the
+    // stored status lacks is refused)
+    upgrade.put("podsTotal", s.getPodsTotal());
+    upgrade.put("podsUpgraded", s.getPodsUpgraded());
+    upgrade.put("leadersMoved", s.getLeadersMoved());
+    upgrade.put("leadersRestored", s.getLeadersRestored());
     ObjectNode patch = Serialization.jsonMapper().createObjectNode();
     patch.putObject("status").set("upgrade", upgrade);
     patchStatus(cluster, patch);
@@ -70,9 +82,4 @@ final class IntentWriter {
     patchStatus(cluster, patch);
   }
 
-  private static void put(ObjectNode node, String field, String value) {
-    if (value != null) {
-      node.put(field, value);
-    }
-  }
 }

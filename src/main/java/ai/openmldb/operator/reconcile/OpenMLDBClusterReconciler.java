@@ -153,7 +153,7 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
       }
     }
     OpenMLDBClusterStatus built = status.build();
-    if (status.changed(built)) {
+    if (statusWriter.differsFromStored(cluster, built)) {
       statusWriter.write(cluster, built, context);
     }
     return UpdateControl.<OpenMLDBCluster>noUpdate().rescheduleAfter(next);

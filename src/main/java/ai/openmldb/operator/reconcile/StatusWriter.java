@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -57,6 +58,16 @@ final class StatusWriter {
         .clone(answer);
   }
 
+  /**
+   * Whether {@code status} differs from the status as last stored: the copy reconciled, or the
+   * answer to a patch the roll sent since.
+   */
+  boolean differsFromStored(OpenMLDBCluster cluster, OpenMLDBClusterStatus status) {
+    OpenMLDBClusterStatus stored = newer(cluster).getStatus();
+    return stored == null
+        || !Serialization.asJson(stored).equals(Serialization.asJson(status));
+  }
+
   /** Writes {@code status} over the status of {@code cluster} (the copy reconciled). */
   void write(OpenMLDBCluster cluster, OpenMLDBClusterStatus status,
       Context<OpenMLDBCluster> context) {
@@ -71,10 +82,11 @@ final class StatusWriter {
           .withPatchType(PatchType.SERVER_SIDE_APPLY)
           .build());
     } else {
-      // a JSON patch of the status' difference from the copy reconciled, with no resource
+      // a JSON patch of the status' difference from the status as last stored: the copy
+      // reconciled, or the answer to a patch the roll sent since (its intent); with no resource
       // version (no optimistic lock: the operator is the status' only writer)
       OpenMLDBCluster base = context.getControllerConfiguration().getConfigurationService()
-          .getResourceCloner().clone(cluster);
+          .getResourceCloner().clone(newer(cluster));
       base.getMetadata().setResourceVersion(null);
       base.getMetadata().setManagedFields(null);
       answer = client.resource(base).editStatus(current -> {
@@ -83,6 +95,19 @@ final class StatusWriter {
       });
     }
     remember(answer);
+  }
+
+  /** {@code cluster}, or the answer to this operator's last status write if that is newer. */
+  private OpenMLDBCluster newer(OpenMLDBCluster cluster) {
+    String uid = cluster.getMetadata().getUid();
+    OpenMLDBCluster answer = uid == null ? null : answers.get(uid);
+    if (answer == null) {
+      return cluster;
+    }
+    OptionalLong have = version(cluster);
+    OptionalLong written = version(answer);
+    return have.isPresent() && written.isPresent() && written.getAsLong() > have.getAsLong()
+        ? answer : cluster;
   }
 
   /** Keeps the API server's answer to a status write, unless a newer one is kept already. */

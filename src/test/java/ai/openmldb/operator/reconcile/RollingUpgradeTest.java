@@ -19,7 +19,11 @@ import ai.openmldb.operator.sandbox.WriteLoadReport;
 import ai.openmldb.operator.testing.UpgradeWorld;
 import ai.openmldb.operator.testing.UpgradeWorld.RunningOperator;
 import io.fabric8.kubernetes.api.model.Condition;
+import ai.openmldb.operator.api.OpenMLDBCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -263,6 +267,49 @@ class RollingUpgradeTest {
         + Labels.ACKNOWLEDGE_FAILED_OPS_ANNOTATION + "\": \"" + opId + "\"}}}");
     awaitRollDone("failed", "0.9.3");
     assertThat(c.autoFailover()).isTrue();
+  }
+
+  /**
+   * A roll after a finished one: from the version change to its own end, no status tells a
+   * watcher (a user's script, a GitOps tool) or a restarted operator that the new roll has
+   * finished. The roll's intent patches once left the previous roll's finishedAt in place.
+   */
+  @Test
+  void aSecondRollNeverReadsAsFinishedBeforeItEnds() throws Exception {
+    SimulatedCluster c = create("again", 1, 2, true, spec -> { });
+    c.createTable("db", "t", 2, 2);
+    bump("again", "0.9.3");
+    awaitRollDone("again", "0.9.3");
+    List<UpgradeStatus> seen = Collections.synchronizedList(new ArrayList<>());
+    try (Watch watch = client.resources(OpenMLDBCluster.class).inNamespace(ns).withName("again")
+        .watch(new Watcher<>() {
+          @Override
+          public void eventReceived(Action action, OpenMLDBCluster resource) {
+            if (resource.getStatus() != null && resource.getStatus().getUpgrade() != null) {
+              seen.add(resource.getStatus().getUpgrade());
+            }
+          }
+
+          @Override
+          public void onClose(WatcherException cause) {}
+        })) {
+      bump("again", "0.9.4");
+      await().atMost(ROLL).until(() -> world.pods(ns, "again").stream().allMatch(p ->
+          p.getSpec().getContainers().get(0).getImage().endsWith(":0.9.4")));
+      awaitRollDone("again", "0.9.4");
+    }
+
+    List<UpgradeStatus> second = seen.stream()
+        .filter(u -> "0.9.4".equals(u.getToVersion())).toList();
+    assertThat(second).as("statuses of the second roll").isNotEmpty();
+    assertThat(second).allSatisfy(u -> {
+      if (u.getFinishedAt() != null) {
+        assertThat(u.getProgress()).as("finished at " + u.getStep() + " " + u.getPod())
+            .endsWith("done");
+        assertThat(u.getHalted()).isNull();
+      }
+      assertThat(u.getFromVersion()).isEqualTo("0.9.3");
+    });
   }
 
   // ------------------------------------------------------------------ helpers
