@@ -40,6 +40,10 @@ import java.util.Locale;
  *     0 leads only even pids)
  * @param scaleTablets tablets of the scale check; 0 skips it
  * @param scalePartitions partitions of the scale check
+ * @param warmupRolls rolls each way makes of its cluster before the measured one (each to an
+ *     intermediate version, measured and reported as its first roll): the measured roll is that
+ *     of a process past its first roll, as a long-running operator is, its code compiled by the
+ *     JIT (the first roll after the JVM starts pays for the compilation, on the same cores)
  * @param summary JSON summary file, or null
  * @param chart SVG chart file, or null
  */
@@ -67,6 +71,7 @@ public record BenchOptions(
     int drainTables,
     int scaleTablets,
     int scalePartitions,
+    int warmupRolls,
     Path summary,
     Path chart) {
 
@@ -117,6 +122,11 @@ public record BenchOptions(
                                  other half, as OpenMLDB's shuffled placement does on average
         --scale-tablets N        tablets of the one-pass scale check (default 100; 0 skips)
         --scale-partitions N     partitions of the scale check (default 10000)
+        --warmup-rolls N         rolls each way makes of its cluster first, to intermediate
+                                 versions (default 1; 0..3); the table shows the roll after
+                                 them, and each way's first roll is printed below it: the
+                                 first roll after the JVM starts pays for the JIT compiling the
+                                 code, on the same cores as the cluster
       output:
         --summary FILE           write the results as JSON
         --chart FILE             write an SVG chart of leaderless partitions over time
@@ -125,7 +135,8 @@ public record BenchOptions(
 
   public static BenchOptions defaults() {
     return new BenchOptions(false, List.of(Way.NAIVE, Way.SERIAL, Way.OPERATOR), 4, 2, 2, 8, 3,
-        500, 100, 2, 20, 2000, 1000, 42, 50, 16, 100, 100, -1, 0, 1, 100, 10_000, null, null);
+        500, 100, 2, 20, 2000, 1000, 42, 50, 16, 100, 100, -1, 0, 1, 100, 10_000, 1, null,
+        null);
   }
 
   public static BenchOptions parse(String[] args) {
@@ -153,6 +164,7 @@ public record BenchOptions(
     int drainTables = o.drainTables;
     int scaleTablets = o.scaleTablets;
     int scalePartitions = o.scalePartitions;
+    int warmupRolls = o.warmupRolls;
     Path summary = null;
     Path chart = null;
     for (int i = 0; i < args.length; i++) {
@@ -196,6 +208,7 @@ public record BenchOptions(
         case "--drain-tables" -> drainTables = intAtLeast(name, value, 1);
         case "--scale-tablets" -> scaleTablets = intAtLeast(name, value, 0);
         case "--scale-partitions" -> scalePartitions = intAtLeast(name, value, 1);
+        case "--warmup-rolls" -> warmupRolls = intAtLeast(name, value, 0);
         case "--summary" -> summary = Path.of(value);
         case "--chart" -> chart = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option " + name);
@@ -215,13 +228,17 @@ public record BenchOptions(
             + "drain clusters' 2 x leaders partitions (" + 2 * n + ")");
       }
     }
+    if (warmupRolls > BenchWorld.WARMUP_VERSIONS.size()) {
+      throw new IllegalArgumentException("--warmup-rolls must be 0.."
+          + BenchWorld.WARMUP_VERSIONS.size() + ", got " + warmupRolls);
+    }
     if (scaleTablets > 0 && scaleTablets < 2) {
       throw new IllegalArgumentException("--scale-tablets must be 0 or at least 2");
     }
     return new BenchOptions(help, ways, tablets, nameservers, tables, partitions, replicas,
         podStart, op, taskConcurrency, lag, tableStatus, rate, seed, poll, moves, stepPoll, drain,
         drainSerial,
-        drainTool, drainTables, scaleTablets, scalePartitions, summary, chart);
+        drainTool, drainTables, scaleTablets, scalePartitions, warmupRolls, summary, chart);
   }
 
   private static List<Way> parseWays(String value) {
@@ -271,7 +288,7 @@ public record BenchOptions(
         newReplicas, podStartMs, opMs, nsTaskConcurrency, replicationLagMs,
         tableStatusIntervalMs, writeRate, seed,
         toolPollMs, maxConcurrentLeaderMoves, stepPollMs, drain, drainSerial, drainTool,
-        drainTables, scaleTablets, scalePartitions, summary, chart);
+        drainTables, scaleTablets, scalePartitions, warmupRolls, summary, chart);
   }
 
   /** Leaders the generous serial drain moves (0: not run). */
@@ -281,6 +298,16 @@ public record BenchOptions(
 
   private static int serialOrDrain(int drainSerial, int drain) {
     return drainSerial < 0 ? drain : drainSerial;
+  }
+
+  /**
+   * The versions a way's cluster goes through, in order, after {@link BenchWorld#FROM}: the
+   * warm-up rolls' and last the measured roll's, {@link BenchWorld#TO}.
+   */
+  public List<String> rollVersions() {
+    List<String> out = new ArrayList<>(BenchWorld.WARMUP_VERSIONS.subList(0, warmupRolls));
+    out.add(BenchWorld.TO);
+    return out;
   }
 
   /** Partitions of the benchmarked cluster. */

@@ -50,6 +50,22 @@ public record BenchReport(
           r.opWaitSeconds(), r.busySeconds(), r.overheadSeconds(), r.wallOverBusy(),
           r.leadersRestored() ? "yes" : "no");
     }
+    if (byWay.values().stream().anyMatch(r -> r.firstRoll() != null)) {
+      out.printf(Locale.ROOT, "%nthe first roll of each way's cluster (to %s; the table above is"
+          + " the roll after %d warm-up roll%s, as a long-running process does it):%n",
+          o.rollVersions().get(0), o.warmupRolls(), o.warmupRolls() == 1 ? "" : "s");
+      for (WayResult r : byWay.values()) {
+        WayResult f = r.firstRoll();
+        if (f != null) {
+          out.printf(Locale.ROOT,
+              "%-11s %8.2f s wall, %.2f s busy, %.2f s overhead, wall/busy %.3f, lost/acked %s,"
+                  + " leaderless %.2f partition-s%n",
+              r.way().id(), f.wallSeconds(), f.busySeconds(), f.overheadSeconds(),
+              f.wallOverBusy(), f.lostWrites() + "/" + f.acknowledgedWrites(),
+              f.leaderlessPartitionSeconds());
+        }
+      }
+    }
     for (WayResult r : byWay.values()) {
       if (r.unhealthyAfter() != null) {
         out.printf(Locale.ROOT, "%s left the cluster unhealthy: %s; failed ops: %s%n",
@@ -107,6 +123,7 @@ public record BenchReport(
         .put("seed", o.seed()).put("toolPollMs", o.toolPollMs())
         .put("maxConcurrentLeaderMoves", o.maxConcurrentLeaderMoves())
         .put("stepPollMs", o.stepPollMs())
+        .put("warmupRolls", o.warmupRolls())
         .put("cores", Runtime.getRuntime().availableProcessors())
         .put("loadAverageAtEnd", round(java.lang.management.ManagementFactory
             .getOperatingSystemMXBean().getSystemLoadAverage()))
@@ -114,28 +131,10 @@ public record BenchReport(
     ObjectNode ways = root.putObject("ways");
     for (WayResult r : byWay.values()) {
       ObjectNode w = ways.putObject(r.way().id());
-      w.put("wallSeconds", round(r.wallSeconds()))
-          .put("leaderlessPartitionSeconds", round(r.leaderlessPartitionSeconds()))
-          .put("writeUnavailablePartitionSeconds", round(r.writeUnavailablePartitionSeconds()))
-          .put("fencedPartitionSeconds", round(r.fencedPartitionSeconds()))
-          .put("acknowledgedWrites", r.acknowledgedWrites())
-          .put("lostWrites", r.lostWrites())
-          .put("leaderMoves", r.leaderMoves())
-          .put("failedOps", r.failedOps())
-          .put("leadersRestored", r.leadersRestored())
-          .put("allOnTargetVersion", r.allOnTarget())
-          .put("podWaitSeconds", round(r.podWaitSeconds()))
-          .put("opWaitSeconds", round(r.opWaitSeconds()))
-          .put("busySeconds", round(r.busySeconds()))
-          .put("overheadSeconds", round(r.overheadSeconds()))
-          .put("wallOverBusy", round(r.wallOverBusy()))
-          .put("maxLeaderlessPartitions", r.maxLeaderless())
-          .put("healthyAfter", r.unhealthyAfter() == null);
-      if (r.unhealthyAfter() != null) {
-        w.put("unhealthyAfterReason", r.unhealthyAfter());
+      putFigures(w, r);
+      if (r.firstRoll() != null) {
+        putFigures(w.putObject("firstRoll"), r.firstRoll());
       }
-      ArrayNode fo = w.putArray("failedOpList");
-      r.failedOpList().forEach(fo::add);
     }
     ObjectNode ratios = root.putObject("ratios");
     WayResult op = byWay.get(Way.OPERATOR);
@@ -161,6 +160,31 @@ public record BenchReport(
     ArrayNode f = root.putArray("failures");
     failures.forEach(f::add);
     return BenchCommand.mapper().writeValueAsString(root);
+  }
+
+  private static void putFigures(ObjectNode w, WayResult r) {
+    w.put("wallSeconds", round(r.wallSeconds()))
+        .put("leaderlessPartitionSeconds", round(r.leaderlessPartitionSeconds()))
+        .put("writeUnavailablePartitionSeconds", round(r.writeUnavailablePartitionSeconds()))
+        .put("fencedPartitionSeconds", round(r.fencedPartitionSeconds()))
+        .put("acknowledgedWrites", r.acknowledgedWrites())
+        .put("lostWrites", r.lostWrites())
+        .put("leaderMoves", r.leaderMoves())
+        .put("failedOps", r.failedOps())
+        .put("leadersRestored", r.leadersRestored())
+        .put("allOnTargetVersion", r.allOnTarget())
+        .put("podWaitSeconds", round(r.podWaitSeconds()))
+        .put("opWaitSeconds", round(r.opWaitSeconds()))
+        .put("busySeconds", round(r.busySeconds()))
+        .put("overheadSeconds", round(r.overheadSeconds()))
+        .put("wallOverBusy", round(r.wallOverBusy()))
+        .put("maxLeaderlessPartitions", r.maxLeaderless())
+        .put("healthyAfter", r.unhealthyAfter() == null);
+    if (r.unhealthyAfter() != null) {
+      w.put("unhealthyAfterReason", r.unhealthyAfter());
+    }
+    ArrayNode fo = w.putArray("failedOpList");
+    r.failedOpList().forEach(fo::add);
   }
 
   private static void putRatio(ObjectNode n, String field, double a, double b) {

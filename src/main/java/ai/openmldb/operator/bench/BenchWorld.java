@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 
 /**
  * Runs one way against a fresh cluster of the benchmark's shape: creates the tables, starts the
@@ -23,6 +24,8 @@ final class BenchWorld {
   static final String CLUSTER = "omdb";
   static final String FROM = "0.8.5";
   static final String TO = "0.9.3";
+  /** The versions of the warm-up rolls, in order (see {@link BenchOptions#warmupRolls()}). */
+  static final List<String> WARMUP_VERSIONS = List.of("0.9.0", "0.9.1", "0.9.2");
   static final String DB = "bench";
   static final Duration LIMIT =
       Duration.ofSeconds(Long.getLong("openmldb.bench.limit-seconds", 900));
@@ -44,32 +47,52 @@ final class BenchWorld {
   }
 
   /**
-   * What a way does once the load runs: upgrade the cluster to {@link #TO}. A way whose roll
+   * What a way does once the load runs: upgrade the cluster to {@code version}. A way whose roll
    * starts later than the call (after a request to an API server) marks the start on the
    * sampler.
    */
   interface Upgrade {
-    void run(Sampler sampler) throws Exception;
+    void run(Sampler sampler, String version) throws Exception;
   }
 
   /**
-   * Measures one way on a prepared cluster.
+   * Measures one way on a prepared cluster: its warm-up rolls first, then the roll to {@link
+   * #TO}, each measured alike (see {@link BenchOptions#warmupRolls()}).
    *
    * @param reportedReady a pod's Ready condition as the Kubernetes API shows it (always true
    *     where pods live in no API)
-   * @param allOnTarget whether every pod runs {@link #TO} at the end
+   * @param allOn whether every pod runs the given version
    */
   static WayResult measure(Way way, BenchOptions o, SimulatedCluster cluster,
       PodProcessRuntime runtime, BiPredicate<String, String> reportedReady, List<String> pods,
-      Upgrade upgrade, java.util.function.BooleanSupplier allOnTarget) throws Exception {
+      Upgrade upgrade, Predicate<String> allOn) throws Exception {
+    WayResult first = null;
+    WayResult last = null;
+    for (String version : o.rollVersions()) {
+      if (last != null) {
+        Thread.sleep(BETWEEN_ROLLS.toMillis()); // the last roll's status and events settle
+      }
+      last = measureRoll(way, o, cluster, runtime, reportedReady, pods, upgrade, allOn, version);
+      first = first == null ? last : first;
+    }
+    return first == last ? last : last.withFirstRoll(first);
+  }
+
+  static final Duration BETWEEN_ROLLS = Duration.ofSeconds(1);
+
+  private static WayResult measureRoll(Way way, BenchOptions o, SimulatedCluster cluster,
+      PodProcessRuntime runtime, BiPredicate<String, String> reportedReady, List<String> pods,
+      Upgrade upgrade, Predicate<String> allOn, String version) throws Exception {
     Map<String, String> leadersBefore = ClusterProbe.leaders(cluster);
+    long movesBefore = ClusterProbe.leaderMoves(cluster);
+    long failedBefore = ClusterProbe.failedOps(cluster);
     WriteLoadGenerator load = new WriteLoadGenerator(cluster, o.writeRate()).start();
     Thread.sleep(200);
     Sampler sampler = new Sampler(cluster, runtime, reportedReady, NAMESPACE, pods).start();
     double end;
     String unhealthy;
     try {
-      upgrade.run(sampler);
+      upgrade.run(sampler, version);
       end = settle(way, cluster, runtime, pods, sampler);
       unhealthy = ClusterProbe.unhealthy(cluster);
     } finally {
@@ -81,7 +104,7 @@ final class BenchWorld {
     WriteLoadReport report = load.report();
     Sampler.Totals t = sampler.totals(end);
     if (Boolean.getBoolean("openmldb.bench.trace")) {
-      printGaps(way, sampler, end);
+      printGaps(way + " to " + version, sampler, end);
     }
     List<double[]> series = new ArrayList<>();
     for (Sampler.Sample s : sampler.samples()) {
@@ -89,17 +112,19 @@ final class BenchWorld {
         series.add(new double[] {s.t() - sampler.rollStart(), s.leaderless()});
       }
     }
+    List<String> failed = ClusterProbe.failedOpSummaries(cluster);
     return new WayResult(way, t.seconds(), t.leaderlessPartitionSeconds(),
         t.unavailablePartitionSeconds(), t.fencedPartitionSeconds(), report.acknowledged(),
-        report.lost(), ClusterProbe.leaderMoves(cluster), ClusterProbe.failedOps(cluster),
-        leadersBefore.equals(ClusterProbe.leaders(cluster)), allOnTarget.getAsBoolean(),
+        report.lost(), ClusterProbe.leaderMoves(cluster) - movesBefore,
+        ClusterProbe.failedOps(cluster) - failedBefore,
+        leadersBefore.equals(ClusterProbe.leaders(cluster)), allOn.test(version),
         t.podWaitSeconds(), t.opWaitSeconds(), t.busySeconds(),
         Math.max(0, t.seconds() - t.busySeconds()), t.maxLeaderless(), unhealthy,
-        ClusterProbe.failedOpSummaries(cluster), series);
+        failed.subList((int) Math.min(failed.size(), failedBefore), failed.size()), series, null);
   }
 
   /** The idle gaps of a roll, on the clock of {@link OperatorWay#trace}'s step lines. */
-  private static void printGaps(Way way, Sampler sampler, double end) {
+  private static void printGaps(String roll, Sampler sampler, double end) {
     double offset = (sampler.startNanos() - OperatorWay.T0) / 1e9;
     double total = 0;
     for (Sampler.Gap g : sampler.gaps(end)) {
@@ -107,7 +132,7 @@ final class BenchWorld {
       System.err.printf("%8.3f idle %4.0f ms  %s -> %s%n", offset + g.start(), g.seconds() * 1000,
           g.before(), g.after());
     }
-    System.err.printf("%s: idle %.3f s in all%n", way, total);
+    System.err.printf("%s: idle %.3f s in all%n", roll, total);
   }
 
   /**
@@ -146,8 +171,8 @@ final class BenchWorld {
       createTables(c.cluster(), o);
       NaiveRoll roll = new NaiveRoll(c, o);
       return measure(Way.NAIVE, o, c.cluster(), c.runtime(), (ns, pod) -> true, c.podNames(),
-          sampler -> roll.run(TO),
-          () -> c.allOn(TO));
+          (sampler, version) -> roll.run(version),
+          c::allOn);
     }
   }
 
@@ -162,8 +187,8 @@ final class BenchWorld {
           () -> conn.connected() && conn.view().nameserverLeader().isPresent());
       SerialRoll roll = new SerialRoll(c, conn, o, pacing);
       return measure(way, o, c.cluster(), c.runtime(), (ns, pod) -> true, c.podNames(),
-          sampler -> roll.run(TO),
-          () -> c.allOn(TO));
+          (sampler, version) -> roll.run(version),
+          c::allOn);
     }
   }
 }

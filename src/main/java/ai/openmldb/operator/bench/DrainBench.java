@@ -59,7 +59,7 @@ final class DrainBench {
           WriteLoadGenerator load = new WriteLoadGenerator(cluster, o.writeRate()).start();
           try (DrainWatch watch = new DrainWatch(cluster, ep).start()) {
             watched[0] = watch;
-            OperatorWay.bump(client);
+            OperatorWay.bump(client, BenchWorld.TO);
             ClusterProbe.await("operator drain", BenchWorld.LIMIT, () -> {
               if (DrainWatch.TRACE) { // the operator's steps, next to the op-queue depth
                 OperatorWay.trace(OperatorWay.status(client).getUpgrade());

@@ -54,23 +54,23 @@ final class OperatorWay {
       BenchWorld.createTables(cluster, o);
       List<String> podNames = DirectCluster.podNames(o);
       return BenchWorld.measure(Way.OPERATOR, o, cluster, sim, readiness::ready, podNames,
-          sampler -> {
-            try (RollDoneWatch done = RollDoneWatch.start(client, BenchWorld.TO,
+          (sampler, version) -> {
+            try (RollDoneWatch done = RollDoneWatch.start(client, version,
                 OperatorWay::trace)) {
-              bump(client);
+              bump(client, version);
               sampler.markRollStart();
               done.await(BenchWorld.LIMIT);
             }
           },
-          () -> podNames.stream().allMatch(p -> sim.version(BenchWorld.NAMESPACE, p)
-              .map(BenchWorld.TO::equals).orElse(false)));
+          version -> podNames.stream().allMatch(p -> sim.version(BenchWorld.NAMESPACE, p)
+              .map(version::equals).orElse(false)));
     });
   }
 
-  static void bump(KubernetesClient client) {
+  static void bump(KubernetesClient client, String version) {
     client.resources(OpenMLDBCluster.class).inNamespace(BenchWorld.NAMESPACE)
         .withName(BenchWorld.CLUSTER).patch(PatchContext.of(PatchType.JSON_MERGE),
-            "{\"spec\": {\"version\": \"" + BenchWorld.TO + "\"}}");
+            "{\"spec\": {\"version\": \"" + version + "\"}}");
   }
 
   /** Starts the world and the operator, creates the cluster resource, runs {@code body}. */

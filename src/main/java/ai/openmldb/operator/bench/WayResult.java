@@ -28,6 +28,8 @@ import java.util.List;
  *     roll ends when the cluster is healthy or stays quiescent without becoming healthy
  * @param failedOpList the ops that ended kFailed
  * @param series leaderless partitions over time (seconds, count), for the chart
+ * @param firstRoll the way's first roll of the cluster when warm-up rolls came before this one
+ *     (null otherwise): the same figures for a process that had not rolled before
  */
 public record WayResult(
     Way way,
@@ -48,7 +50,16 @@ public record WayResult(
     int maxLeaderless,
     String unhealthyAfter,
     List<String> failedOpList,
-    List<double[]> series) {
+    List<double[]> series,
+    WayResult firstRoll) {
+
+  /** This roll, with the figures of the way's first roll of the cluster. */
+  public WayResult withFirstRoll(WayResult first) {
+    return new WayResult(way, wallSeconds, leaderlessPartitionSeconds,
+        writeUnavailablePartitionSeconds, fencedPartitionSeconds, acknowledgedWrites, lostWrites,
+        leaderMoves, failedOps, leadersRestored, allOnTarget, podWaitSeconds, opWaitSeconds,
+        busySeconds, overheadSeconds, maxLeaderless, unhealthyAfter, failedOpList, series, first);
+  }
 
   /** {@code wall / busy}: 1.0 means the way never made the world wait for it. */
   public double wallOverBusy() {

@@ -38,7 +38,14 @@ class BenchCommandTest {
       }
       assertThat(w.path("allOnTargetVersion").asBoolean()).as(way).isTrue();
       assertThat(w.path("acknowledgedWrites").asLong()).as(way).isPositive();
+      // the default warm-up roll: measured and reported as the way's first roll, to 0.9.0
+      JsonNode first = w.path("firstRoll");
+      for (String field : WAY_FIELDS) {
+        assertThat(first.has(field)).as(way + ".firstRoll." + field).isTrue();
+      }
+      assertThat(first.path("allOnTargetVersion").asBoolean()).as(way).isTrue();
     }
+    assertThat(json.path("parameters").path("warmupRolls").asInt()).isEqualTo(1);
     JsonNode serial = json.path("ways").path("serial");
     // The official procedure moves leaders off before each restart and back afterwards.
     assertThat(serial.path("leadersRestored").asBoolean()).isTrue();
@@ -47,6 +54,10 @@ class BenchCommandTest {
 
     JsonNode operator = json.path("ways").path("operator");
     assertThat(operator.path("lostWrites").asLong()).as(operator.toString()).isZero();
+    assertThat(operator.path("firstRoll").path("lostWrites").asLong()).isZero();
+    // each roll moves the leaders off and back again: counted per roll, not summed
+    assertThat(operator.path("leaderMoves").asLong()).isPositive()
+        .isEqualTo(operator.path("firstRoll").path("leaderMoves").asLong());
     assertThat(operator.path("leaderlessPartitionSeconds").asDouble()).isZero();
     assertThat(operator.path("leadersRestored").asBoolean()).isTrue();
     assertThat(operator.path("healthyAfter").asBoolean()).isTrue();
@@ -57,7 +68,7 @@ class BenchCommandTest {
     ByteArrayOutputStream table = new ByteArrayOutputStream();
     report.print(new PrintStream(table, true, StandardCharsets.UTF_8));
     assertThat(table.toString(StandardCharsets.UTF_8)).contains("naive").contains("serial")
-        .contains("operator/serial");
+        .contains("operator/serial").contains("the first roll of each way's cluster");
 
     String svg = SvgChart.render(report.chartTitle(), report.results());
     var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()

@@ -15,6 +15,18 @@ class BenchOptionsTest {
   }
 
   @Test
+  void eachWayRollsOnceToWarmUpAndThenToTheMeasuredVersion() {
+    assertThat(BenchOptions.parse(new String[0]).rollVersions())
+        .containsExactly("0.9.0", BenchWorld.TO);
+    assertThat(BenchOptions.parse(new String[] {"--warmup-rolls", "0"}).rollVersions())
+        .containsExactly(BenchWorld.TO);
+    assertThat(BenchOptions.parse(new String[] {"--warmup-rolls", "3"}).rollVersions())
+        .containsExactly("0.9.0", "0.9.1", "0.9.2", BenchWorld.TO);
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--warmup-rolls", "4"}))
+        .hasMessageContaining("--warmup-rolls must be 0..3");
+  }
+
+  @Test
   void readsEveryOptionInBothForms() {
     BenchOptions o = BenchOptions.parse(new String[] {"--tablets=5", "--partitions", "7",
         "--replicas", "2", "--pod-start-ms", "10", "--op-ms", "5", "--write-rate", "9",
