@@ -130,8 +130,14 @@ public final class OpenMLDBClusterReconciler implements Reconciler<OpenMLDBClust
       // components are independent: a version change rewrites all four StatefulSets at once
       // rather than one after another (the roll cannot start before they are written); those
       // whose cached copies match (every reconcile but a change's) are not handed to a thread
-      List<CompletableFuture<List<String>>> applied = desired.values().stream()
+      List<DesiredWorkload> toApply = desired.values().stream()
           .filter(w -> !applier.matches(w, cache))
+          .toList();
+      if (!toApply.isEmpty()) {
+        // a version change starts the roll in this reconcile, right after these writes
+        rollout.beforeApply(cluster);
+      }
+      List<CompletableFuture<List<String>>> applied = toApply.stream()
           .map(w -> SideBySide.start(() -> applier.apply(w, cache)))
           .toList();
       for (CompletableFuture<List<String>> a : applied) {

@@ -37,6 +37,12 @@ public interface PodRollout {
     return List.of();
   }
 
+  /**
+   * Called when this reconcile is about to write workloads (the spec changed), before the writes:
+   * reads the next {@link #step} needs can go out while they are in flight. Must not block.
+   */
+  default void beforeApply(OpenMLDBCluster cluster) {}
+
   /** Sources of events outside Kubernetes that should wake the reconciler (registered with it). */
   default List<EventSource<?, OpenMLDBCluster>> eventSources() {
     return List.of();

@@ -251,6 +251,28 @@ public final class RollingUpgrade implements PodRollout {
     return Optional.of(next);
   }
 
+  /**
+   * The cluster's OpenMLDB is read (ops, then tables; the ledger) while the reconcile writes the
+   * StatefulSets of a version change, into the connection's kept copies: the roll's first pass,
+   * right after the writes, then finds them kept unless something changed meanwhile (the same
+   * rules as between two passes), instead of reading them after the writes.
+   */
+  @Override
+  public void beforeApply(OpenMLDBCluster cluster) {
+    if (cluster.getSpec().getZookeeper() == null
+        || cluster.getSpec().getZookeeper().getCluster() == null) {
+      return;
+    }
+    SideBySide.start(() -> {
+      try {
+        observer.prefetch(cluster, connect(cluster));
+      } catch (RuntimeException e) {
+        // only a head start: the pass reads for itself and reports what it cannot read
+        LOG.debug("reading ahead for {} failed: {}", cluster.getMetadata().getName(), e.toString());
+      }
+    });
+  }
+
   @Override
   public List<EventSource<?, OpenMLDBCluster>> eventSources() {
     return List.of(wakeups.source());

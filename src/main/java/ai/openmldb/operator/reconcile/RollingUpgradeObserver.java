@@ -113,6 +113,25 @@ final class RollingUpgradeObserver {
         now);
   }
 
+  /**
+   * Reads what the next {@link #observe} reads from OpenMLDB, in the same order (ops, then the
+   * tables planned with them; the ledger alongside), into the connection's kept copies, which that
+   * observation uses only while nothing says they changed. Nothing when not connected.
+   */
+  void prefetch(OpenMLDBCluster cluster, ClusterConnection connection) {
+    if (connection == null || !connection.connected()) {
+      return;
+    }
+    CompletableFuture<LeaderMoveLedger.Document> ledgerRead = SideBySide.start(() ->
+        connection.ledger(cluster.getMetadata().getNamespace(), cluster.getMetadata().getName())
+            .read());
+    Set<String> live = new HashSet<>(connection.view().liveTablets());
+    List<ai.openmldb.operator.openmldb.OpStatus> ops = connection.ops().read();
+    connection.tables().read(ops, live,
+        UpgradeSettings.from(cluster.getSpec().getUpgrade()).maxCatchUpLag());
+    SideBySide.join(ledgerRead);
+  }
+
   /** Op ids from {@code openmldb.ai/acknowledge-failed-ops}; anything unreadable is ignored. */
   static Set<Long> acknowledgedOps(Map<String, String> annotations) {
     String value = annotations == null ? null
