@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * the change instead of the next poll. The reconciler still polls as a fallback.
  *
  * <p>Wakes are spaced: one is pending per cluster at most, and none comes sooner than the
- * cluster's last observation took after the reconcile ended, so a nameserver busy with thousands
- * of ops is read at most about half of the time, whatever the rate of changes.
+ * cluster's observations take ({@link ObservationPace}) after the reconcile ended, so a nameserver
+ * busy with thousands of ops is read at most about half of the time, whatever the rate of changes.
  */
 final class OpenMLDBWakeups {
   private static final Logger LOG = LoggerFactory.getLogger(OpenMLDBWakeups.class);

@@ -96,6 +96,7 @@ public final class RollingUpgrade implements PodRollout {
   /** Consecutive reconciles per cluster that could not read OpenMLDB (for the backoff). */
   private final Map<String, Integer> unreachableStreak = new ConcurrentHashMap<>();
   private final OpenMLDBWakeups wakeups = new OpenMLDBWakeups();
+  private final ObservationPace pace = new ObservationPace();
   private final NameserverPrimer primer = new NameserverPrimer();
 
   public RollingUpgrade(KubernetesClient client, OperatorConfig config,
@@ -140,6 +141,7 @@ public final class RollingUpgrade implements PodRollout {
     }
     if (!active && !outdated) {
       wakeups.unwatch(key);
+      pace.forget(key);
       // keep the cluster's ZooKeeper session warm: a roll then starts at once instead of first
       // waiting for a session and the caches (about a second); and reach its nameserver once
       if (cluster.getSpec().getZookeeper() != null
@@ -188,6 +190,7 @@ public final class RollingUpgrade implements PodRollout {
       UpgradeDecision decision = planner.decide(obs);
       if (decision instanceof Idle) {
         wakeups.unwatch(key);
+        pace.forget(key);
         return Optional.empty();
       }
       UpgradeIntent before = IntentUpdate.before(intent, decision, now, obs.retryToken());
@@ -244,9 +247,10 @@ public final class RollingUpgrade implements PodRollout {
     }
     status.upgrade(st);
     if (conn != null && !intent.finished()) {
-      wakeups.watch(key, ResourceID.fromResource(cluster), conn, Duration.ofNanos(lastObserveNanos));
+      wakeups.watch(key, ResourceID.fromResource(cluster), conn, pace.after(key, lastObserveNanos));
     } else {
       wakeups.unwatch(key);
+      pace.forget(key);
     }
     return Optional.of(next);
   }
