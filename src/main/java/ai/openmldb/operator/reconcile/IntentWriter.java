@@ -45,6 +45,7 @@ final class IntentWriter {
     upgrade.put("lastProgressAt", s.getLastProgressAt());
     upgrade.put("fencedAt", s.getFencedAt());
     upgrade.put("deletedPodUid", s.getDeletedPodUid());
+    upgrade.put("message", s.getMessage());
     // its counters, reset when a roll starts; every number field is written, as the copy that
     // ends the reconcile's status write is diffed against holds them (a replace of a field the
     // stored status lacks is refused)

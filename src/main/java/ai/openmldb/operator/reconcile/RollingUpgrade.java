@@ -212,6 +212,9 @@ public final class RollingUpgrade implements PodRollout {
         }
       }
       boolean recordFirst = IntentUpdate.mustRecord(decision, before, recorded);
+      if (recordFirst) {
+        st.setMessage(decision.describe()); // what the intent is for, not the last act's line
+      }
       UpgradeStatus toRecord = st;
       RollingUpgradeExecutor.Outcome outcome = isAction(decision)
           ? executor.execute(decision, cluster, conn,
