@@ -65,7 +65,11 @@ public final class ClusterOps {
       kept = null;
       throw e;
     }
-    kept = new Kept(generation, mutation, leader, now, List.copyOf(ops));
+    // kept only if every unfinished op has its node: the node's deletion is what says the op
+    // ended. One without (created or deleted under the watch's feet, or never written) is read
+    // again at the next pass, not up to MAX_AGE later (a roll once waited 9 s for such an op)
+    boolean announced = ops.stream().allMatch(o -> o.finished() || view.hasOpNode(o.opId()));
+    kept = announced ? new Kept(generation, mutation, leader, now, List.copyOf(ops)) : null;
     return ops;
   }
 }

@@ -127,6 +127,15 @@ public final class ClusterView implements AutoCloseable {
     return opsGeneration.get();
   }
 
+  /**
+   * Whether the watch has seen {@code op_data/<id>}: an op the nameserver lists as unfinished
+   * without it cannot be trusted to announce its end (its node is not written yet, or already
+   * deleted while the list still said otherwise, or was never written).
+   */
+  public boolean hasOpNode(long opId) {
+    return opsCache.get(opsPath() + "/" + opId).isPresent();
+  }
+
   static String normalize(String rootPath) {
     String r = rootPath == null ? "" : rootPath.trim();
     while (r.endsWith("/")) {
