@@ -115,8 +115,14 @@ final class SimNameserver extends SimProcess {
       // once confset wrote it, the znode overrides the flag
       af = Boolean.parseBoolean(new String(zk.getData().forPath(afPath), StandardCharsets.UTF_8));
     }
-    // where ops are kept while they run (OpenMLDB creates the parents when it takes the lock)
-    zk.createContainers(cluster.root + "/op/op_data");
+    // where ops are kept while they run (OpenMLDB creates the parents when it takes the lock);
+    // a plain node: ZooKeeper deletes an empty container node within a minute, and the next op's
+    // node could then not be created (its end went unannounced: a roll waited for it)
+    try {
+      zk.create().creatingParentsIfNeeded().forPath(cluster.root + "/op/op_data");
+    } catch (KeeperException.NodeExistsException exists) {
+      // kept from an earlier leader
+    }
     leader = true;
     String heartbeat = spec.flags().get("tablet_heartbeat_timeout");
     if (heartbeat != null && heartbeat.matches("\\d+")) {
@@ -170,7 +176,7 @@ final class SimNameserver extends SimProcess {
     byte[] value = (op.id + " " + op.type + " " + op.db + "." + op.name + "/" + op.pid)
         .getBytes(StandardCharsets.UTF_8);
     try {
-      zk.create().inBackground().forPath(opNode(op), value);
+      zk.create().creatingParentsIfNeeded().inBackground().forPath(opNode(op), value);
     } catch (Exception e) {
       LOG.debug("{}: cannot write op node {}: {}", endpoint, op.id, e.toString());
     }
