@@ -43,19 +43,17 @@ final class StatusWriter {
    * that is newer (a deep copy: the reconcile may change it).
    */
   OpenMLDBCluster newest(OpenMLDBCluster fromInformer, Context<OpenMLDBCluster> context) {
+    OpenMLDBCluster newer = newer(fromInformer);
     String uid = fromInformer.getMetadata().getUid();
-    OpenMLDBCluster answer = uid == null ? null : answers.get(uid);
-    if (answer == null) {
-      return fromInformer;
-    }
-    OptionalLong cached = version(fromInformer);
-    OptionalLong written = version(answer);
-    if (cached.isEmpty() || written.isEmpty() || cached.getAsLong() >= written.getAsLong()) {
-      answers.remove(uid, answer);
+    if (newer == fromInformer) {
+      if (uid != null) {
+        // the informer has caught up with the last answer: it is no longer needed
+        answers.computeIfPresent(uid, (u, kept) -> isNewer(kept, fromInformer) ? kept : null);
+      }
       return fromInformer;
     }
     return context.getControllerConfiguration().getConfigurationService().getResourceCloner()
-        .clone(answer);
+        .clone(newer);
   }
 
   /**
@@ -101,13 +99,7 @@ final class StatusWriter {
   private OpenMLDBCluster newer(OpenMLDBCluster cluster) {
     String uid = cluster.getMetadata().getUid();
     OpenMLDBCluster answer = uid == null ? null : answers.get(uid);
-    if (answer == null) {
-      return cluster;
-    }
-    OptionalLong have = version(cluster);
-    OptionalLong written = version(answer);
-    return have.isPresent() && written.isPresent() && written.getAsLong() > have.getAsLong()
-        ? answer : cluster;
+    return answer != null && isNewer(answer, cluster) ? answer : cluster;
   }
 
   /** Keeps the API server's answer to a status write, unless a newer one is kept already. */
@@ -115,11 +107,8 @@ final class StatusWriter {
     if (answer == null || answer.getMetadata().getUid() == null) {
       return;
     }
-    answers.merge(answer.getMetadata().getUid(), answer, (kept, latest) -> {
-      OptionalLong k = version(kept);
-      OptionalLong l = version(latest);
-      return k.isPresent() && l.isPresent() && k.getAsLong() > l.getAsLong() ? kept : latest;
-    });
+    answers.merge(answer.getMetadata().getUid(), answer,
+        (kept, latest) -> isNewer(kept, latest) ? kept : latest);
   }
 
   /**
@@ -133,6 +122,16 @@ final class StatusWriter {
         .withNamespace(cluster.getMetadata().getNamespace()).build());
     ref.setSpec(null);
     return ref;
+  }
+
+  /**
+   * Whether {@code a} is a later version of the resource than {@code b}: resource versions
+   * compared as numbers, as etcd issues them; one that is not a number is never newer.
+   */
+  private static boolean isNewer(OpenMLDBCluster a, OpenMLDBCluster b) {
+    OptionalLong va = version(a);
+    OptionalLong vb = version(b);
+    return va.isPresent() && vb.isPresent() && va.getAsLong() > vb.getAsLong();
   }
 
   private static OptionalLong version(OpenMLDBCluster c) {

@@ -7,6 +7,7 @@ import ai.openmldb.operator.api.Component;
 import ai.openmldb.operator.api.Labels;
 import ai.openmldb.operator.api.OpenMLDBCluster;
 import ai.openmldb.operator.testing.Fixtures;
+import ai.openmldb.operator.testing.RecordedRequests;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -15,7 +16,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -147,12 +147,7 @@ class WorkloadApplierTest {
 
   /** The requests the mock API server received since the last call, as "METHOD path". */
   private static List<String> requests() throws InterruptedException {
-    List<String> seen = new java.util.ArrayList<>();
-    RecordedRequest r;
-    while ((r = server.takeRequest(0, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
-      seen.add(r.getMethod() + " " + r.getPath().replaceFirst("\\?.*", ""));
-    }
-    return seen;
+    return RecordedRequests.since(server, 0);
   }
 
   @Test

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.openmldb.operator.api.OpenMLDBCluster;
 import ai.openmldb.operator.api.UpgradeStatus;
 import ai.openmldb.operator.testing.Fixtures;
+import ai.openmldb.operator.testing.RecordedRequests;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The intent reaches status in one request: a patch, not a read followed by a patch. */
@@ -63,11 +61,6 @@ class IntentWriterTest {
 
   /** The requests received since the last call, as "METHOD path". */
   private static List<String> drain() throws InterruptedException {
-    List<String> seen = new ArrayList<>();
-    RecordedRequest r;
-    while ((r = server.takeRequest(100, TimeUnit.MILLISECONDS)) != null) {
-      seen.add(r.getMethod() + " " + r.getPath().replaceAll("\\?.*", ""));
-    }
-    return seen;
+    return RecordedRequests.since(server, 100);
   }
 }

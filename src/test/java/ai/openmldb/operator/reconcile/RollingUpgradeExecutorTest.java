@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.openmldb.operator.api.Component;
 import ai.openmldb.operator.api.OpenMLDBCluster;
 import ai.openmldb.operator.testing.Fixtures;
+import ai.openmldb.operator.testing.RecordedRequests;
 import ai.openmldb.operator.upgrade.Position;
 import ai.openmldb.operator.upgrade.Step;
 import ai.openmldb.operator.upgrade.UpgradeDecision.DeletePod;
@@ -14,10 +15,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,28 +68,15 @@ class RollingUpgradeExecutorTest {
 
   /** Requests received until one equals {@code wanted} (10 s at most), as "METHOD path". */
   private static List<String> takeUntil(String wanted) {
-    List<String> seen = new ArrayList<>();
     try {
-      RecordedRequest r;
-      while ((r = server.takeRequest(10, TimeUnit.SECONDS)) != null) {
-        String s = r.getMethod() + " " + r.getPath().replaceAll("\\?.*", "");
-        seen.add(s);
-        if (s.equals(wanted)) {
-          break;
-        }
-      }
+      return RecordedRequests.until(server, wanted);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return List.of();
     }
-    return seen;
   }
 
   private static List<String> drain() throws InterruptedException {
-    List<String> seen = new ArrayList<>();
-    RecordedRequest r;
-    while ((r = server.takeRequest(100, TimeUnit.MILLISECONDS)) != null) {
-      seen.add(r.getMethod() + " " + r.getPath().replaceAll("\\?.*", ""));
-    }
-    return seen;
+    return RecordedRequests.since(server, 100);
   }
 }
