@@ -20,6 +20,11 @@ public record BenchReport(
     return List.copyOf(byWay.values());
   }
 
+  /** The performance targets, each judged from this run's figures. */
+  List<BenchTargets.Target> targets() {
+    return BenchTargets.judge(this);
+  }
+
   String chartTitle() {
     return String.format(Locale.ROOT,
         "Leaderless partitions during the upgrade (%d tablets, %d partitions x %d replicas)",
@@ -91,6 +96,7 @@ public record BenchReport(
     if (scale != null) {
       scale.print(out);
     }
+    BenchTargets.print(targets(), out);
     for (String f : failures) {
       out.println("FAILED " + f);
     }
@@ -157,6 +163,7 @@ public record BenchReport(
     if (scale != null) {
       root.set("scale", scale.json());
     }
+    root.set("targets", BenchTargets.json(targets()));
     ArrayNode f = root.putArray("failures");
     failures.forEach(f::add);
     return BenchCommand.mapper().writeValueAsString(root);

@@ -65,10 +65,18 @@ class BenchCommandTest {
       assertThat(json.path("ratios").path(ratio).has("wallSeconds")).as(ratio).isTrue();
     }
 
+    // every target is listed; those this tiny run cannot measure say how to measure them
+    JsonNode targets = json.path("targets");
+    assertThat(targets).hasSize(7);
+    assertThat(targets.get(0).path("id").asText()).isEqualTo("leaderless");
+    assertThat(targets.get(0).path("verdict").asText()).isEqualTo("met");
+    assertThat(targets.get(3).path("verdict").asText()).isEqualTo("not-measured");
+
     ByteArrayOutputStream table = new ByteArrayOutputStream();
     report.print(new PrintStream(table, true, StandardCharsets.UTF_8));
     assertThat(table.toString(StandardCharsets.UTF_8)).contains("naive").contains("serial")
-        .contains("operator/serial").contains("the first roll of each way's cluster");
+        .contains("operator/serial").contains("the first roll of each way's cluster")
+        .contains("targets:").contains("n/a     draining 10,000 leaders");
 
     String svg = SvgChart.render(report.chartTitle(), report.results());
     var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
