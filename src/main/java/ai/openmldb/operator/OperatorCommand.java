@@ -135,13 +135,16 @@ public final class OperatorCommand {
     private final PrometheusMetrics metrics;
     private final HealthServer server;
     private final Operator operator;
+    private final LeaderElectionSettings election;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean ready;
     private volatile boolean closing;
 
     private RunningOperator(KubernetesClient client, OpenMLDBConnections connections,
-        PrometheusMetrics metrics, HealthServer server, Operator operator) {
+        PrometheusMetrics metrics, HealthServer server, Operator operator,
+        LeaderElectionSettings election) {
       this.client = client;
+      this.election = election;
       this.connections = connections;
       this.metrics = metrics;
       this.server = server;
@@ -161,14 +164,15 @@ public final class OperatorCommand {
         LOG.info("starting openmldb-operator against {} with {}",
             client.getConfiguration().getMasterUrl(), OperatorConfigLoader.toProperties(config));
         connections = new OpenMLDBConnections(config);
+        LeaderElectionSettings election = new LeaderElectionSettings(config);
         Operator operator =
-            OperatorFactory.create(client, config, metrics.registry(), connections);
+            OperatorFactory.create(client, config, metrics.registry(), connections, election);
         RunningOperator[] self = new RunningOperator[1];
         if (config.httpPort() > 0) {
           server = new HealthServer(config.httpPort(), metrics::scrape, PrometheusMetrics.TEXT_FORMAT,
               () -> self[0] == null || !self[0].closing, () -> self[0] != null && self[0].isReady());
         }
-        self[0] = new RunningOperator(client, connections, metrics, server, operator);
+        self[0] = new RunningOperator(client, connections, metrics, server, operator, election);
         // With leader election, start() returns once the election runs: a standby replica is
         // ready too (it serves metrics and takes over when the Lease holder goes away).
         operator.start();
@@ -218,7 +222,7 @@ public final class OperatorCommand {
       }
       closing = true;
       LOG.info("stopping openmldb-operator");
-      LeaderElectionSettings.stopping();
+      election.stopping();
       try {
         operator.stop();
       } catch (RuntimeException e) {

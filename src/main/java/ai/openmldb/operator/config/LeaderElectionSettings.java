@@ -19,20 +19,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class LeaderElectionSettings {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderElectionSettings.class);
-  private static final AtomicBoolean STOPPING = new AtomicBoolean();
+  /** Per operator: another operator in the same JVM (tests, the sandbox) stops on its own. */
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final OperatorConfig config;
 
-  private LeaderElectionSettings() {}
+  public LeaderElectionSettings(OperatorConfig config) {
+    this.config = config;
+  }
 
   /** The Lease settings, or empty when {@code leader-election} is false. */
-  public static Optional<LeaderElectionConfiguration> from(OperatorConfig config) {
+  public Optional<LeaderElectionConfiguration> configuration() {
     if (!config.leaderElection()) {
       return Optional.empty();
     }
-    STOPPING.set(false);
     String namespace = config.leaseNamespace().isBlank() ? null : config.leaseNamespace();
     LeaderCallbacks callbacks = new LeaderCallbacks(
         () -> LOG.info("acquired Lease {}; this replica now reconciles", config.leaseName()),
-        LeaderElectionSettings::stoppedLeading,
+        this::stoppedLeading,
         identity -> LOG.info("Lease {} is held by {}", config.leaseName(), identity));
     return Optional.of(new LeaderElectionConfiguration(config.leaseName(), namespace,
         LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
@@ -42,12 +45,17 @@ public final class LeaderElectionSettings {
   }
 
   /** Called before the operator is stopped on purpose: giving up the Lease then is expected. */
-  public static void stopping() {
-    STOPPING.set(true);
+  public void stopping() {
+    stopping.set(true);
   }
 
-  private static void stoppedLeading() {
-    if (STOPPING.get()) {
+  /** Whether a lost Lease would now end the process (it would unless the stop is deliberate). */
+  boolean exitsWhenTheLeaseIsLost() {
+    return !stopping.get();
+  }
+
+  private void stoppedLeading() {
+    if (!exitsWhenTheLeaseIsLost()) {
       LOG.info("stopped leading: the operator is stopping");
       return;
     }

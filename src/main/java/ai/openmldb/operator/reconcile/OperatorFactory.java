@@ -30,13 +30,22 @@ public final class OperatorFactory {
    */
   public static Operator create(KubernetesClient client, OperatorConfig config,
       MeterRegistry registry, OpenMLDBConnections connections) {
+    return create(client, config, registry, connections, new LeaderElectionSettings(config));
+  }
+
+  /**
+   * As above, with the Lease settings whose {@link LeaderElectionSettings#stopping()} the caller
+   * calls before stopping the operator on purpose.
+   */
+  public static Operator create(KubernetesClient client, OperatorConfig config,
+      MeterRegistry registry, OpenMLDBConnections connections, LeaderElectionSettings election) {
     Clock clock = Clock.systemUTC();
     // one recorder for the reconciler and the roll: one thread, and a cluster's Events in order;
     // one status writer: the roll's own status patches count as writes the reconciler remembers
     EventRecorder events = new EventRecorder(client, clock);
     StatusWriter statusWriter = new StatusWriter(config.useServerSideApply());
     return create(client, config, registry, new RollingUpgrade(client, config, connections,
-        events, new OperatorMetrics(registry), statusWriter, clock), events, statusWriter);
+        events, new OperatorMetrics(registry), statusWriter, clock), events, statusWriter, election);
   }
 
   /**
@@ -47,12 +56,12 @@ public final class OperatorFactory {
       MeterRegistry registry, PodRollout rollout) {
     return create(client, config, registry, rollout,
         new EventRecorder(client, Clock.systemUTC()),
-        new StatusWriter(config.useServerSideApply()));
+        new StatusWriter(config.useServerSideApply()), new LeaderElectionSettings(config));
   }
 
   private static Operator create(KubernetesClient client, OperatorConfig config,
       MeterRegistry registry, PodRollout rollout, EventRecorder events,
-      StatusWriter statusWriter) {
+      StatusWriter statusWriter, LeaderElectionSettings election) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -64,7 +73,7 @@ public final class OperatorFactory {
           .withResourceCloner(new ParseProblemsKeepingCloner(client));
       // Not JOSDK's default settings: those exit the JVM from a deliberate stop (a SIGTERM
       // shutdown hook then hangs); see LeaderElectionSettings.
-      LeaderElectionSettings.from(config).ifPresent(o::withLeaderElectionConfiguration);
+      election.configuration().ifPresent(o::withLeaderElectionConfiguration);
     });
     Clock clock = Clock.systemUTC();
     OpenMLDBClusterReconciler reconciler = new OpenMLDBClusterReconciler(config, rollout,
