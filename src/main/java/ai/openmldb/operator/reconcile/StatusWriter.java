@@ -8,9 +8,11 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * Writes a reconcile's status (as JOSDK's {@code UpdateControl.patchStatus} would) and remembers
@@ -27,15 +29,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * that is not a number leaves the informer's copy in use).
  */
 final class StatusWriter {
-  private final boolean serverSideApply;
   /**
-   * The last answer to a status write, per cluster uid, until the informer catches up (that of a
-   * cluster deleted right after a write stays: one object per such cluster).
+   * How long an answer is kept at most: the informer delivers a write within seconds, so an older
+   * answer is that of a cluster deleted right after the write (no informer copy ever replaces it).
    */
-  private final Map<String, OpenMLDBCluster> answers = new ConcurrentHashMap<>();
+  static final Duration MAX_AGE = Duration.ofMinutes(10);
+
+  private record Answer(OpenMLDBCluster cluster, long keptAtNanos) {}
+
+  private final boolean serverSideApply;
+  private final LongSupplier nanoTime;
+  /** The last answer to a status write, per cluster uid, until the informer catches up. */
+  private final Map<String, Answer> answers = new ConcurrentHashMap<>();
 
   StatusWriter(boolean serverSideApply) {
+    this(serverSideApply, System::nanoTime);
+  }
+
+  StatusWriter(boolean serverSideApply, LongSupplier nanoTime) {
     this.serverSideApply = serverSideApply;
+    this.nanoTime = nanoTime;
   }
 
   /**
@@ -48,7 +61,8 @@ final class StatusWriter {
     if (newer == fromInformer) {
       if (uid != null) {
         // the informer has caught up with the last answer: it is no longer needed
-        answers.computeIfPresent(uid, (u, kept) -> isNewer(kept, fromInformer) ? kept : null);
+        answers.computeIfPresent(uid,
+            (u, kept) -> isNewer(kept.cluster(), fromInformer) ? kept : null);
       }
       return fromInformer;
     }
@@ -96,19 +110,29 @@ final class StatusWriter {
   }
 
   /** {@code cluster}, or the answer to this operator's last status write if that is newer. */
-  private OpenMLDBCluster newer(OpenMLDBCluster cluster) {
+  OpenMLDBCluster newer(OpenMLDBCluster cluster) {
     String uid = cluster.getMetadata().getUid();
-    OpenMLDBCluster answer = uid == null ? null : answers.get(uid);
-    return answer != null && isNewer(answer, cluster) ? answer : cluster;
+    Answer answer = uid == null ? null : answers.get(uid);
+    return answer != null && isNewer(answer.cluster(), cluster) ? answer.cluster() : cluster;
   }
 
-  /** Keeps the API server's answer to a status write, unless a newer one is kept already. */
+  /**
+   * Keeps the API server's answer to a status write, unless a newer one is kept already, and
+   * forgets answers older than {@link #MAX_AGE} (those of deleted clusters).
+   */
   void remember(OpenMLDBCluster answer) {
     if (answer == null || answer.getMetadata().getUid() == null) {
       return;
     }
-    answers.merge(answer.getMetadata().getUid(), answer,
-        (kept, latest) -> isNewer(kept, latest) ? kept : latest);
+    long now = nanoTime.getAsLong();
+    answers.merge(answer.getMetadata().getUid(), new Answer(answer, now),
+        (kept, latest) -> isNewer(kept.cluster(), latest.cluster()) ? kept : latest);
+    answers.values().removeIf(a -> now - a.keptAtNanos() > MAX_AGE.toNanos());
+  }
+
+  /** Answers kept (for tests). */
+  int kept() {
+    return answers.size();
   }
 
   /**

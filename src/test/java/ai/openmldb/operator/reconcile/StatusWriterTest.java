@@ -9,6 +9,7 @@ import ai.openmldb.operator.api.OpenMLDBClusterCrd;
 import ai.openmldb.operator.api.UpgradeStatus;
 import ai.openmldb.operator.config.OperatorConfig;
 import ai.openmldb.operator.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -22,6 +23,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +39,34 @@ class StatusWriterTest {
   private static final String MARKER = "minimal-marker";
 
   static KubernetesClient client;
+
+  @Test
+  void anAnswerNoInformerCopyReplacesIsForgottenAfterMaxAge() {
+    AtomicLong now = new AtomicLong();
+    StatusWriter writer = new StatusWriter(false, now::get);
+    writer.remember(copy("uid-a", "5"));
+    now.addAndGet(Duration.ofMinutes(9).toNanos());
+    writer.remember(copy("uid-b", "7"));
+    assertThat(writer.kept()).isEqualTo(2);
+    assertThat(writer.newer(copy("uid-a", "4")).getMetadata().getResourceVersion())
+        .isEqualTo("5");
+
+    // cluster a was deleted right after its write: no informer copy will ever replace the answer
+    now.addAndGet(Duration.ofMinutes(2).toNanos());
+    writer.remember(copy("uid-b", "8"));
+    assertThat(writer.kept()).isEqualTo(1);
+    assertThat(writer.newer(copy("uid-a", "4")).getMetadata().getResourceVersion())
+        .isEqualTo("4");
+    assertThat(writer.newer(copy("uid-b", "7")).getMetadata().getResourceVersion())
+        .isEqualTo("8");
+  }
+
+  private static OpenMLDBCluster copy(String uid, String resourceVersion) {
+    OpenMLDBCluster c = new OpenMLDBCluster();
+    c.setMetadata(new ObjectMetaBuilder().withName(uid).withNamespace("ns").withUid(uid)
+        .withResourceVersion(resourceVersion).build());
+    return c;
+  }
 
   @Test
   void aReconcileQueuedByAnEventStartsFromTheStatusTheLastReconcileWrote() {
