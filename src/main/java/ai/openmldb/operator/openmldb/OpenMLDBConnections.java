@@ -11,14 +11,27 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator's connections to OpenMLDB clusters, one cached {@link ClusterConnection} per
  * (ZooKeeper connect string, root path). {@link #connect} returns at once: the ZooKeeper session is
  * opened in the background and the connection reports connecting / connected / unreachable, so
  * a reconcile never waits on an unreachable ZooKeeper.
+ *
+ * <p>A connection no reconcile has asked for within the idle limit is closed: that of a cluster
+ * whose resource was deleted (no reconcile runs for it again, and without a finalizer the
+ * operator is not told), or whose spec now names another ZooKeeper. A live cluster is reconciled
+ * at least every reconcile interval, well within the limit; were its connection closed anyway,
+ * its next reconcile would open a new one.
  */
 public final class OpenMLDBConnections implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OpenMLDBConnections.class);
   private final Duration connectTimeout;
   private final Duration requestTimeout;
   private final String nameserverAuthorization;
@@ -35,7 +48,14 @@ public final class OpenMLDBConnections implements AutoCloseable {
 
   private record Key(String connectString, String rootPath) {}
 
-  private record Entry(ClusterConnection connection, int sessionTimeoutMs, Optional<String> auth) {}
+  private record Entry(ClusterConnection connection, int sessionTimeoutMs, Optional<String> auth,
+      AtomicLong lastUsedNanos) {}
+
+  /** How often connections are checked for idleness (a look at timestamps: no I/O). */
+  static final Duration SWEEP_PERIOD = Duration.ofMinutes(1);
+
+  private final LongSupplier nanoTime;
+  private final ScheduledExecutorService sweeper;
 
   /**
    * @param nameserverAuthorization {@code Authorization} header for the servers: {@code sdefault}
@@ -43,14 +63,33 @@ public final class OpenMLDBConnections implements AutoCloseable {
    */
   public OpenMLDBConnections(
       Duration connectTimeout, Duration requestTimeout, String nameserverAuthorization) {
-    this(connectTimeout, requestTimeout, nameserverAuthorization, Clock.systemUTC());
+    this(connectTimeout, requestTimeout, nameserverAuthorization, Clock.systemUTC(), null,
+        System::nanoTime);
   }
 
+  /**
+   * @param idleLimit connections unused for longer are closed (checked every {@link
+   *     #SWEEP_PERIOD}); null keeps them until {@link #close}
+   */
   OpenMLDBConnections(
       Duration connectTimeout,
       Duration requestTimeout,
       String nameserverAuthorization,
-      Clock clock) {
+      Clock clock,
+      Duration idleLimit,
+      LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
+    if (idleLimit == null) {
+      this.sweeper = null;
+    } else {
+      this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "openmldb-idle-connections");
+        t.setDaemon(true);
+        return t;
+      });
+      sweeper.scheduleWithFixedDelay(() -> closeIdle(idleLimit), SWEEP_PERIOD.toMillis(),
+          SWEEP_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    }
     this.connectTimeout = connectTimeout;
     this.requestTimeout = requestTimeout;
     this.nameserverAuthorization =
@@ -62,9 +101,20 @@ public final class OpenMLDBConnections implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** Timeouts from the operator configuration, default credential {@code sdefault}. */
+  /**
+   * Timeouts from the operator configuration, default credential {@code sdefault}; a connection
+   * is closed when no reconcile asked for it within {@link #idleLimit(OperatorConfig)}.
+   */
   public OpenMLDBConnections(OperatorConfig config) {
-    this(config.zookeeperConnectTimeout(), config.nameserverRequestTimeout(), null);
+    this(config.zookeeperConnectTimeout(), config.nameserverRequestTimeout(), null,
+        Clock.systemUTC(), idleLimit(config), System::nanoTime);
+  }
+
+  /** Five reconcile intervals, at least 10 minutes: a live cluster is reconciled far more often. */
+  static Duration idleLimit(OperatorConfig config) {
+    Duration five = config.reconcileInterval().multipliedBy(5);
+    Duration floor = Duration.ofMinutes(10);
+    return five.compareTo(floor) < 0 ? floor : five;
   }
 
   /** The connection to a cluster; created (and started in the background) on first use. */
@@ -107,9 +157,33 @@ public final class OpenMLDBConnections implements AutoCloseable {
                       http,
                       clock);
               c.startIn(starter);
-              return new Entry(c, sessionTimeoutMs, zkDigestAuth);
+              return new Entry(c, sessionTimeoutMs, zkDigestAuth, new AtomicLong());
             });
+    e.lastUsedNanos().set(nanoTime.getAsLong());
     return e.connection();
+  }
+
+  /**
+   * Closes the connections no {@link #connect} asked for within {@code limit}. Decided under the
+   * map's lock for the key, as {@code connect} is: a connection just handed out is not idle.
+   */
+  void closeIdle(Duration limit) {
+    long now = nanoTime.getAsLong();
+    for (Key key : new ArrayList<>(connections.keySet())) {
+      Entry[] closed = new Entry[1];
+      connections.computeIfPresent(key, (k, e) -> {
+        if (now - e.lastUsedNanos().get() > limit.toNanos()) {
+          closed[0] = e;
+          return null;
+        }
+        return e;
+      });
+      if (closed[0] != null) {
+        LOG.info("closing the connection to {} {}: no reconcile asked for it in {}",
+            key.connectString(), key.rootPath(), limit);
+        starter.execute(closed[0].connection()::close);
+      }
+    }
   }
 
   /** The connections open now (the sandbox's chaos reaches the operator's sessions through it). */
@@ -127,6 +201,9 @@ public final class OpenMLDBConnections implements AutoCloseable {
 
   @Override
   public void close() {
+    if (sweeper != null) {
+      sweeper.shutdownNow();
+    }
     for (Entry e : new ArrayList<>(connections.values())) {
       e.connection().close();
     }

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ai.openmldb.operator.config.OperatorConfig;
+import ai.openmldb.operator.config.OperatorConfigLoader;
 import ai.openmldb.operator.sandbox.EmbeddedZooKeeper;
 import java.net.ServerSocket;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -44,6 +48,43 @@ class OpenMLDBConnectionsTest {
       assertThat(c.stateMessage()).contains("cannot reach ZooKeeper " + nobody);
       assertThat(connections.connect(nobody, "/openmldb/")).isSameAs(c);
     }
+  }
+
+  @Test
+  void aConnectionNoReconcileAskedForWithinTheIdleLimitIsClosed() {
+    AtomicLong now = new AtomicLong();
+    Duration limit = Duration.ofMinutes(10);
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start();
+        OpenMLDBConnections connections = new OpenMLDBConnections(Duration.ofSeconds(5),
+            Duration.ofSeconds(1), null, Clock.systemUTC(), limit, now::get)) {
+      ClusterConnection deleted = connections.connect(zk.connectString(), "/deleted");
+      ClusterConnection live = connections.connect(zk.connectString(), "/live");
+      await().atMost(Duration.ofSeconds(10)).until(() -> deleted.connected() && live.connected());
+
+      now.addAndGet(Duration.ofMinutes(6).toNanos());
+      assertThat(connections.connect(zk.connectString(), "/live")).isSameAs(live); // reconciled
+      now.addAndGet(Duration.ofMinutes(6).toNanos());
+      connections.closeIdle(limit);
+
+      // the cluster whose resource went away: 12 minutes without a reconcile
+      assertThat(connections.open()).containsExactly(live);
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> deleted.state() == ClusterConnection.State.CLOSED);
+      assertThat(live.connected()).isTrue();
+      // asked for again (the same cluster back), it is opened anew
+      ClusterConnection again = connections.connect(zk.connectString(), "/deleted");
+      assertThat(again).isNotSameAs(deleted);
+      await().atMost(Duration.ofSeconds(10)).until(again::connected);
+    }
+  }
+
+  @Test
+  void theIdleLimitIsFiveReconcileIntervalsAndAtLeastTenMinutes() {
+    assertThat(OpenMLDBConnections.idleLimit(OperatorConfig.defaults()))
+        .isEqualTo(Duration.ofMinutes(10));
+    OperatorConfig slow = OperatorConfigLoader.load(Optional.empty(),
+        java.util.Map.of(OperatorConfigLoader.envName("reconcile-interval"), "5m"));
+    assertThat(OpenMLDBConnections.idleLimit(slow)).isEqualTo(Duration.ofMinutes(25));
   }
 
   @Test
