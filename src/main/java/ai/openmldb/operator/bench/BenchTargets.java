@@ -41,26 +41,30 @@ final class BenchTargets {
 
   private BenchTargets() {}
 
+  private static final String LEADERLESS_GOAL =
+      "0 leaderless partition-s for the operator (tables with >= 2 replicas)";
+  private static final String FIRST_ROLL_GOAL =
+      "roll wall <= 1.05 x busy, the first roll after the operator's JVM starts";
+
+  private static String warmRollGoal(BenchOptions o) {
+    return "roll wall <= 1.05 x busy (pod restarts + migration), the operator after "
+        + o.warmupRolls() + " warm-up roll" + (o.warmupRolls() == 1 ? "" : "s");
+  }
+
   static List<Target> judge(BenchReport report) {
     List<Target> out = new ArrayList<>();
     WayResult op = report.byWay().get(Way.OPERATOR);
     BenchOptions o = report.options();
     if (op != null) {
       out.add(leaderless(op, o));
-      out.add(roll("rollOverhead", "roll wall <= 1.05 x busy (pod restarts + migration), the"
-          + " operator after " + o.warmupRolls() + " warm-up roll" + (o.warmupRolls() == 1 ? "" : "s"),
-          o.warmupRolls() == 0 ? null : op));
-      WayResult first = op.firstRoll() == null ? op : op.firstRoll();
-      out.add(roll("rollOverheadFirstRoll",
-          "roll wall <= 1.05 x busy, the first roll after the operator's JVM starts", first));
+      out.add(roll("rollOverhead", warmRollGoal(o), o.warmupRolls() == 0 ? null : op));
+      out.add(roll("rollOverheadFirstRoll", FIRST_ROLL_GOAL,
+          op.firstRoll() == null ? op : op.firstRoll()));
     } else {
       String notRun = "the operator's roll was not run (--ways without operator)";
-      out.add(new Target("leaderless", "0 leaderless partition-s for the operator", notRun,
-          Verdict.NOT_MEASURED));
-      out.add(new Target("rollOverhead", "roll wall <= 1.05 x busy, the operator after a warm-up"
-          + " roll", notRun, Verdict.NOT_MEASURED));
-      out.add(new Target("rollOverheadFirstRoll", "roll wall <= 1.05 x busy, the first roll after"
-          + " the operator's JVM starts", notRun, Verdict.NOT_MEASURED));
+      out.add(new Target("leaderless", LEADERLESS_GOAL, notRun, Verdict.NOT_MEASURED));
+      out.add(new Target("rollOverhead", warmRollGoal(o), notRun, Verdict.NOT_MEASURED));
+      out.add(new Target("rollOverheadFirstRoll", FIRST_ROLL_GOAL, notRun, Verdict.NOT_MEASURED));
     }
     out.add(drain(report.drain()));
     out.addAll(scale(report.scale()));
@@ -68,17 +72,17 @@ final class BenchTargets {
   }
 
   private static Target leaderless(WayResult op, BenchOptions o) {
-    String goal = "0 leaderless partition-s for the operator (tables with >= 2 replicas)";
     if (o.replicas() < 2) {
-      return new Target("leaderless", goal, "tables of " + o.replicas() + " replica: a restart"
-          + " leaves their partitions leaderless whatever the way", Verdict.NOT_MEASURED);
+      return new Target("leaderless", LEADERLESS_GOAL, "tables of " + o.replicas() + " replica:"
+          + " a restart leaves their partitions leaderless whatever the way", Verdict.NOT_MEASURED);
     }
     double first = op.firstRoll() == null ? 0 : op.firstRoll().leaderlessPartitionSeconds();
     double worst = Math.max(op.leaderlessPartitionSeconds(), first);
-    String measured = String.format(Locale.ROOT, "%.2f partition-s%s", op.leaderlessPartitionSeconds(),
-        op.firstRoll() == null ? ""
+    String measured = String.format(Locale.ROOT, "%.2f partition-s%s",
+        op.leaderlessPartitionSeconds(), op.firstRoll() == null ? ""
             : String.format(Locale.ROOT, " (first roll %.2f)", first));
-    return new Target("leaderless", goal, measured, worst == 0 ? Verdict.MET : Verdict.MISSED);
+    return new Target("leaderless", LEADERLESS_GOAL, measured,
+        worst == 0 ? Verdict.MET : Verdict.MISSED);
   }
 
   /** {@code r} null: not measured (no warm-up roll came before the measured one). */

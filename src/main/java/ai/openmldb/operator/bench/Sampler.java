@@ -204,7 +204,8 @@ final class Sampler implements AutoCloseable {
   List<Gap> gaps(double end) {
     List<Gap> gaps = new ArrayList<>();
     Sample before = null;
-    Sample idleSince = null;
+    Sample idleSince = null; // the first idle sample of the open gap, if one is open
+    String idleAfter = null; // what the world was busy with before it
     for (Sample x : samples()) {
       if (x.t() < rollStart || x.t() > end) {
         continue;
@@ -212,17 +213,15 @@ final class Sampler implements AutoCloseable {
       boolean busy = x.podBusy() || x.opBusy() || x.fenced() > 0;
       if (!busy && idleSince == null) {
         idleSince = x;
-        gaps.add(new Gap(x.t(), 0, before == null ? "start" : busyWith(before), null));
+        idleAfter = before == null ? "start" : busyWith(before);
       } else if (busy && idleSince != null) {
-        Gap open = gaps.remove(gaps.size() - 1);
-        gaps.add(new Gap(open.start(), x.t() - open.start(), open.before(), busyWith(x)));
+        gaps.add(new Gap(idleSince.t(), x.t() - idleSince.t(), idleAfter, busyWith(x)));
         idleSince = null;
       }
       before = x;
     }
     if (idleSince != null) {
-      Gap open = gaps.remove(gaps.size() - 1);
-      gaps.add(new Gap(open.start(), end - open.start(), open.before(), "end"));
+      gaps.add(new Gap(idleSince.t(), end - idleSince.t(), idleAfter, "end"));
     }
     return gaps;
   }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import org.apache.curator.framework.CuratorFramework;
@@ -23,8 +24,9 @@ import org.apache.zookeeper.data.Stat;
  * version (compare-and-set): two operator replicas, or a stale one, cannot overwrite each other's
  * entries. The read is skipped when the document was read or written by this client less than a
  * second ago (the roll's pass reads it just before deciding); a change by anyone else since then
- * fails the write, which is then repeated on a fresh read. Calls are synchronous ZooKeeper operations; they fail fast with {@link
- * ZooKeeperUnavailableException} when the session is not connected instead of blocking.
+ * fails the write, which is then repeated on a fresh read. Calls are synchronous ZooKeeper
+ * operations; they fail fast with {@link ZooKeeperUnavailableException} when the session is not
+ * connected instead of blocking.
  */
 public final class LeaderMoveLedger {
   private static final int MAX_ATTEMPTS = 10;
@@ -130,7 +132,7 @@ public final class LeaderMoveLedger {
    * version cannot tell: the znode deleted and created again, then written as often, meanwhile
    * (a roll's end deletes it; the read-then-write had the same window, one round trip long).
    */
-  static final long KNOWN_FOR_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+  static final long KNOWN_FOR_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** The auto-failover setting found before the roll turned it off; empty if not recorded. */
   public Optional<Boolean> originalAutoFailover() {

@@ -79,6 +79,15 @@ public final class OpenMLDBConnections implements AutoCloseable {
       Duration idleLimit,
       LongSupplier nanoTime) {
     this.nanoTime = nanoTime;
+    this.connectTimeout = connectTimeout;
+    this.requestTimeout = requestTimeout;
+    this.nameserverAuthorization =
+        nameserverAuthorization == null
+            ? NameserverClient.DEFAULT_AUTHORIZATION
+            : nameserverAuthorization;
+    this.http = NameserverClient.newHttpClient(connectTimeout.compareTo(requestTimeout) < 0
+        ? connectTimeout : requestTimeout);
+    this.clock = clock;
     if (idleLimit == null) {
       this.sweeper = null;
     } else {
@@ -90,15 +99,6 @@ public final class OpenMLDBConnections implements AutoCloseable {
       sweeper.scheduleWithFixedDelay(() -> closeIdle(idleLimit), SWEEP_PERIOD.toMillis(),
           SWEEP_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
-    this.connectTimeout = connectTimeout;
-    this.requestTimeout = requestTimeout;
-    this.nameserverAuthorization =
-        nameserverAuthorization == null
-            ? NameserverClient.DEFAULT_AUTHORIZATION
-            : nameserverAuthorization;
-    this.http = NameserverClient.newHttpClient(connectTimeout.compareTo(requestTimeout) < 0
-        ? connectTimeout : requestTimeout);
-    this.clock = clock;
   }
 
   /**
@@ -132,6 +132,7 @@ public final class OpenMLDBConnections implements AutoCloseable {
       String connectString, String rootPath, int sessionTimeoutMs, Optional<String> zkDigestAuth) {
     Objects.requireNonNull(connectString, "connectString");
     Key key = new Key(connectString, ClusterView.normalize(rootPath));
+    long now = nanoTime.getAsLong();
     Entry e =
         connections.compute(
             key,
@@ -140,6 +141,8 @@ public final class OpenMLDBConnections implements AutoCloseable {
                   && old.connection().state() != ClusterConnection.State.CLOSED
                   && old.sessionTimeoutMs() == sessionTimeoutMs
                   && old.auth().equals(zkDigestAuth)) {
+                // marked used under the key's lock, which closeIdle decides under too
+                old.lastUsedNanos().set(now);
                 return old;
               }
               if (old != null) {
@@ -157,9 +160,8 @@ public final class OpenMLDBConnections implements AutoCloseable {
                       http,
                       clock);
               c.startIn(starter);
-              return new Entry(c, sessionTimeoutMs, zkDigestAuth, new AtomicLong());
+              return new Entry(c, sessionTimeoutMs, zkDigestAuth, new AtomicLong(now));
             });
-    e.lastUsedNanos().set(nanoTime.getAsLong());
     return e.connection();
   }
 

@@ -10,6 +10,7 @@ import ai.openmldb.operator.k8s.WorkloadNames;
 import ai.openmldb.operator.openmldb.ClusterConnection;
 import ai.openmldb.operator.openmldb.LeaderMoveLedger;
 import ai.openmldb.operator.openmldb.NameserverClient;
+import ai.openmldb.operator.openmldb.OpStatus;
 import ai.openmldb.operator.openmldb.OpenMLDBException;
 import ai.openmldb.operator.upgrade.ClusterObservation;
 import ai.openmldb.operator.upgrade.ClusterObservation.LedgerState;
@@ -81,7 +82,7 @@ final class RollingUpgradeObserver {
         // tables still show the partition before it (fenced, no leader), which made the planner
         // switch that partition a second time to a follower that had not caught up with the new
         // leader: a lost write, seen in the bench once reconciles got faster.
-        List<ai.openmldb.operator.openmldb.OpStatus> ops = connection.ops().read();
+        List<OpStatus> ops = connection.ops().read();
         // the offsets a decision compares (a fenced leader's final one, its candidates') are
         // read live from the tablets: ShowTable's are up to get_table_status_interval old
         var tables = connection.tables().read(ops, live,
@@ -126,7 +127,7 @@ final class RollingUpgradeObserver {
         connection.ledger(cluster.getMetadata().getNamespace(), cluster.getMetadata().getName())
             .read());
     Set<String> live = new HashSet<>(connection.view().liveTablets());
-    List<ai.openmldb.operator.openmldb.OpStatus> ops = connection.ops().read();
+    List<OpStatus> ops = connection.ops().read();
     connection.tables().read(ops, live,
         UpgradeSettings.from(cluster.getSpec().getUpgrade()).maxCatchUpLag());
     SideBySide.join(ledgerRead);
