@@ -44,6 +44,9 @@ import java.util.Locale;
  *     intermediate version, measured and reported as its first roll): the measured roll is that
  *     of a process past its first roll, as a long-running operator is, its code compiled by the
  *     JIT (the first roll after the JVM starts pays for the compilation, on the same cores)
+ * @param measuredRolls rolls each way makes after its warm-up rolls, each measured alike; the
+ *     table and the targets take the median by wall/busy (one roll's overhead of ~0.5 s moves by
+ *     ~0.1 s with the load of the machine, about as much as the target's margin)
  * @param summary JSON summary file, or null
  * @param chart SVG chart file, or null
  */
@@ -72,6 +75,7 @@ public record BenchOptions(
     int scaleTablets,
     int scalePartitions,
     int warmupRolls,
+    int measuredRolls,
     Path summary,
     Path chart) {
 
@@ -127,6 +131,9 @@ public record BenchOptions(
                                  them, and each way's first roll is printed below it: the
                                  first roll after the JVM starts pays for the JIT compiling the
                                  code, on the same cores as the cluster
+        --measured-rolls N       rolls each way makes after the warm-up rolls, each measured
+                                 (default 3; 1..5); the table and the targets take each
+                                 way's median by wall/busy, and every roll is printed below
       output:
         --summary FILE           write the results as JSON
         --chart FILE             write an SVG chart of leaderless partitions over time
@@ -135,8 +142,8 @@ public record BenchOptions(
 
   public static BenchOptions defaults() {
     return new BenchOptions(false, List.of(Way.NAIVE, Way.SERIAL, Way.OPERATOR), 4, 2, 2, 8, 3,
-        500, 100, 2, 20, 2000, 1000, 42, 50, 16, 100, 100, -1, 0, 1, 100, 10_000, 1, null,
-        null);
+        500, 100, 2, 20, 2000, 1000, 42, 50, 16, 100, 100, -1, 0, 1, 100, 10_000, 1, 3,
+        null, null);
   }
 
   public static BenchOptions parse(String[] args) {
@@ -165,6 +172,7 @@ public record BenchOptions(
     int scaleTablets = o.scaleTablets;
     int scalePartitions = o.scalePartitions;
     int warmupRolls = o.warmupRolls;
+    int measuredRolls = o.measuredRolls;
     Path summary = null;
     Path chart = null;
     for (int i = 0; i < args.length; i++) {
@@ -209,6 +217,7 @@ public record BenchOptions(
         case "--scale-tablets" -> scaleTablets = intAtLeast(name, value, 0);
         case "--scale-partitions" -> scalePartitions = intAtLeast(name, value, 1);
         case "--warmup-rolls" -> warmupRolls = intAtLeast(name, value, 0);
+        case "--measured-rolls" -> measuredRolls = intAtLeast(name, value, 1);
         case "--summary" -> summary = Path.of(value);
         case "--chart" -> chart = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option " + name);
@@ -232,13 +241,18 @@ public record BenchOptions(
       throw new IllegalArgumentException("--warmup-rolls must be 0.."
           + BenchWorld.WARMUP_VERSIONS.size() + ", got " + warmupRolls);
     }
+    if (measuredRolls > BenchWorld.MEASURED_VERSIONS.size()) {
+      throw new IllegalArgumentException("--measured-rolls must be 1.."
+          + BenchWorld.MEASURED_VERSIONS.size() + ", got " + measuredRolls);
+    }
     if (scaleTablets > 0 && scaleTablets < 2) {
       throw new IllegalArgumentException("--scale-tablets must be 0 or at least 2");
     }
     return new BenchOptions(help, ways, tablets, nameservers, tables, partitions, replicas,
         podStart, op, taskConcurrency, lag, tableStatus, rate, seed, poll, moves, stepPoll, drain,
         drainSerial,
-        drainTool, drainTables, scaleTablets, scalePartitions, warmupRolls, summary, chart);
+        drainTool, drainTables, scaleTablets, scalePartitions, warmupRolls, measuredRolls, summary,
+        chart);
   }
 
   private static List<Way> parseWays(String value) {
@@ -288,7 +302,7 @@ public record BenchOptions(
         newReplicas, podStartMs, opMs, nsTaskConcurrency, replicationLagMs,
         tableStatusIntervalMs, writeRate, seed,
         toolPollMs, maxConcurrentLeaderMoves, stepPollMs, drain, drainSerial, drainTool,
-        drainTables, scaleTablets, scalePartitions, warmupRolls, summary, chart);
+        drainTables, scaleTablets, scalePartitions, warmupRolls, measuredRolls, summary, chart);
   }
 
   /** Leaders the generous serial drain moves (0: not run). */
@@ -302,11 +316,11 @@ public record BenchOptions(
 
   /**
    * The versions a way's cluster goes through, in order, after {@link BenchWorld#FROM}: the
-   * warm-up rolls' and last the measured roll's, {@link BenchWorld#TO}.
+   * warm-up rolls' and then the measured rolls', the first of them {@link BenchWorld#TO}.
    */
   public List<String> rollVersions() {
     List<String> out = new ArrayList<>(BenchWorld.WARMUP_VERSIONS.subList(0, warmupRolls));
-    out.add(BenchWorld.TO);
+    out.addAll(BenchWorld.MEASURED_VERSIONS.subList(0, measuredRolls));
     return out;
   }
 

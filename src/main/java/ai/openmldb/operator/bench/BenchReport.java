@@ -55,10 +55,26 @@ public record BenchReport(
           r.opWaitSeconds(), r.busySeconds(), r.overheadSeconds(), r.wallOverBusy(),
           r.leadersRestored() ? "yes" : "no");
     }
+    if (byWay.values().stream().anyMatch(r -> r.measuredRolls().size() > 1)) {
+      out.printf(Locale.ROOT, "%neach measured roll (to %s; the table above shows each way's"
+          + " median by wall/busy):%n", String.join(", ",
+              o.rollVersions().subList(o.warmupRolls(), o.rollVersions().size())));
+      for (WayResult r : byWay.values()) {
+        for (WayResult m : r.allMeasured()) {
+          out.printf(Locale.ROOT,
+              "%-11s %8.2f s wall, %.2f s busy, %.2f s overhead, wall/busy %.3f, lost/acked %s,"
+                  + " leaderless %.2f partition-s%n",
+              r.way().id(), m.wallSeconds(), m.busySeconds(), m.overheadSeconds(),
+              m.wallOverBusy(), m.lostWrites() + "/" + m.acknowledgedWrites(),
+              m.leaderlessPartitionSeconds());
+        }
+      }
+    }
     if (byWay.values().stream().anyMatch(r -> r.firstRoll() != null)) {
       out.printf(Locale.ROOT, "%nthe first roll of each way's cluster (to %s; the table above is"
-          + " the roll after %d warm-up roll%s, as a long-running process does it):%n",
-          o.rollVersions().get(0), o.warmupRolls(), o.warmupRolls() == 1 ? "" : "s");
+          + " %s, as a long-running process does it):%n", o.rollVersions().get(0),
+          o.warmupRolls() == 0 ? "the median of its rolls"
+              : "after " + o.warmupRolls() + " warm-up roll" + (o.warmupRolls() == 1 ? "" : "s"));
       for (WayResult r : byWay.values()) {
         WayResult f = r.firstRoll();
         if (f != null) {
@@ -130,6 +146,7 @@ public record BenchReport(
         .put("maxConcurrentLeaderMoves", o.maxConcurrentLeaderMoves())
         .put("stepPollMs", o.stepPollMs())
         .put("warmupRolls", o.warmupRolls())
+        .put("measuredRolls", o.measuredRolls())
         .put("cores", Runtime.getRuntime().availableProcessors())
         .put("loadAverageAtEnd", round(java.lang.management.ManagementFactory
             .getOperatingSystemMXBean().getSystemLoadAverage()))
@@ -140,6 +157,11 @@ public record BenchReport(
       putFigures(w, r);
       if (r.firstRoll() != null) {
         putFigures(w.putObject("firstRoll"), r.firstRoll());
+      }
+      // the figures above are the median roll's (by wall/busy); here every measured roll
+      ArrayNode rolls = w.putArray("measuredRolls");
+      for (WayResult m : r.allMeasured()) {
+        putFigures(rolls.addObject(), m);
       }
     }
     ObjectNode ratios = root.putObject("ratios");

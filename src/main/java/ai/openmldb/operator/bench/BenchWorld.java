@@ -26,6 +26,8 @@ final class BenchWorld {
   static final String TO = "0.9.3";
   /** The versions of the warm-up rolls, in order (see {@link BenchOptions#warmupRolls()}). */
   static final List<String> WARMUP_VERSIONS = List.of("0.9.0", "0.9.1", "0.9.2");
+  /** The versions of the measured rolls, in order (see {@link BenchOptions#measuredRolls()}). */
+  static final List<String> MEASURED_VERSIONS = List.of(TO, "0.9.4", "0.9.5", "0.9.6", "0.9.7");
   static final String DB = "bench";
   static final Duration LIMIT =
       Duration.ofSeconds(Long.getLong("openmldb.bench.limit-seconds", 900));
@@ -56,8 +58,9 @@ final class BenchWorld {
   }
 
   /**
-   * Measures one way on a prepared cluster: its warm-up rolls first, then the roll to {@link
-   * #TO}, each measured alike (see {@link BenchOptions#warmupRolls()}).
+   * Measures one way on a prepared cluster: its warm-up rolls first, then its measured rolls,
+   * the first to {@link #TO}, each measured alike (see {@link BenchOptions#warmupRolls()} and
+   * {@link BenchOptions#measuredRolls()}); returns the median measured roll.
    *
    * @param reportedReady a pod's Ready condition as the Kubernetes API shows it (always true
    *     where pods live in no API)
@@ -66,16 +69,15 @@ final class BenchWorld {
   static WayResult measure(Way way, BenchOptions o, SimulatedCluster cluster,
       PodProcessRuntime runtime, BiPredicate<String, String> reportedReady, List<String> pods,
       Upgrade upgrade, Predicate<String> allOn) throws Exception {
-    WayResult first = null;
-    WayResult last = null;
+    List<WayResult> rolls = new ArrayList<>();
     for (String version : o.rollVersions()) {
-      if (last != null) {
+      if (!rolls.isEmpty()) {
         Thread.sleep(BETWEEN_ROLLS.toMillis()); // the last roll's status and events settle
       }
-      last = measureRoll(way, o, cluster, runtime, reportedReady, pods, upgrade, allOn, version);
-      first = first == null ? last : first;
+      rolls.add(measureRoll(way, o, cluster, runtime, reportedReady, pods, upgrade, allOn,
+          version));
     }
-    return first == last ? last : last.withFirstRoll(first);
+    return WayResult.of(rolls, o.measuredRolls());
   }
 
   static final Duration BETWEEN_ROLLS = Duration.ofSeconds(1);
@@ -120,7 +122,8 @@ final class BenchWorld {
         leadersBefore.equals(ClusterProbe.leaders(cluster)), allOn.test(version),
         t.podWaitSeconds(), t.opWaitSeconds(), t.busySeconds(),
         Math.max(0, t.seconds() - t.busySeconds()), t.maxLeaderless(), unhealthy,
-        failed.subList((int) Math.min(failed.size(), failedBefore), failed.size()), series, null);
+        failed.subList((int) Math.min(failed.size(), failedBefore), failed.size()), series, null,
+        List.of());
   }
 
   /** The idle gaps of a roll, on the clock of {@link OperatorWay#trace}'s step lines. */

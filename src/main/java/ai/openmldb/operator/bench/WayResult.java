@@ -1,5 +1,7 @@
 package ai.openmldb.operator.bench;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -30,6 +32,8 @@ import java.util.List;
  * @param series leaderless partitions over time (seconds, count), for the chart
  * @param firstRoll the way's first roll of the cluster when warm-up rolls came before this one
  *     (null otherwise): the same figures for a process that had not rolled before
+ * @param measuredRolls every measured roll, in order, when more than one was measured (this one
+ *     is their median by wall/busy); empty otherwise
  */
 public record WayResult(
     Way way,
@@ -51,14 +55,41 @@ public record WayResult(
     String unhealthyAfter,
     List<String> failedOpList,
     List<double[]> series,
-    WayResult firstRoll) {
+    WayResult firstRoll,
+    List<WayResult> measuredRolls) {
+
+  /**
+   * A way's result from all its rolls, in order: the median of the last {@code measured} by
+   * wall/busy (the upper one of an even count), with the first roll's figures when the first roll
+   * is not the median itself, and every measured roll.
+   */
+  static WayResult of(List<WayResult> rolls, int measured) {
+    List<WayResult> last = List.copyOf(rolls.subList(rolls.size() - measured, rolls.size()));
+    List<WayResult> sorted = new ArrayList<>(last);
+    sorted.sort(Comparator.comparingDouble(WayResult::wallOverBusy));
+    WayResult median = sorted.get(sorted.size() / 2);
+    WayResult first = rolls.get(0);
+    return new WayResult(median.way, median.wallSeconds, median.leaderlessPartitionSeconds,
+        median.writeUnavailablePartitionSeconds, median.fencedPartitionSeconds,
+        median.acknowledgedWrites, median.lostWrites, median.leaderMoves, median.failedOps,
+        median.leadersRestored, median.allOnTarget, median.podWaitSeconds, median.opWaitSeconds,
+        median.busySeconds, median.overheadSeconds, median.maxLeaderless, median.unhealthyAfter,
+        median.failedOpList, median.series, first == median ? null : first,
+        last.size() > 1 ? last : List.of());
+  }
 
   /** This roll, with the figures of the way's first roll of the cluster. */
   public WayResult withFirstRoll(WayResult first) {
     return new WayResult(way, wallSeconds, leaderlessPartitionSeconds,
         writeUnavailablePartitionSeconds, fencedPartitionSeconds, acknowledgedWrites, lostWrites,
         leaderMoves, failedOps, leadersRestored, allOnTarget, podWaitSeconds, opWaitSeconds,
-        busySeconds, overheadSeconds, maxLeaderless, unhealthyAfter, failedOpList, series, first);
+        busySeconds, overheadSeconds, maxLeaderless, unhealthyAfter, failedOpList, series, first,
+        measuredRolls);
+  }
+
+  /** Every measured roll: {@link #measuredRolls} or, when only one was measured, this one. */
+  public List<WayResult> allMeasured() {
+    return measuredRolls == null || measuredRolls.isEmpty() ? List.of(this) : measuredRolls;
   }
 
   /** {@code wall / busy}: 1.0 means the way never made the world wait for it. */

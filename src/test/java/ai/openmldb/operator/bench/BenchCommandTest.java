@@ -24,7 +24,7 @@ class BenchCommandTest {
     BenchOptions o = BenchOptions.parse(new String[] {"--tablets", "3", "--step-poll-ms", "50",
         "--nameservers", "1", "--tables", "1", "--partitions", "4", "--replicas", "2",
         "--pod-start-ms", "50", "--op-ms", "20", "--write-rate", "200", "--tool-poll-ms", "10",
-        "--drain", "0", "--scale-tablets", "0"});
+        "--drain", "0", "--scale-tablets", "0", "--measured-rolls", "2"});
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
     BenchReport report = BenchCommand.execute(o, new PrintStream(progress, true, StandardCharsets.UTF_8));
 
@@ -46,6 +46,14 @@ class BenchCommandTest {
       assertThat(first.path("allOnTargetVersion").asBoolean()).as(way).isTrue();
     }
     assertThat(json.path("parameters").path("warmupRolls").asInt()).isEqualTo(1);
+    assertThat(json.path("parameters").path("measuredRolls").asInt()).isEqualTo(2);
+    for (String way : List.of("naive", "serial", "operator")) {
+      // the way's figures are those of one of its two measured rolls, both listed
+      JsonNode rolls = json.path("ways").path(way).path("measuredRolls");
+      assertThat(rolls).as(way).hasSize(2);
+      assertThat(rolls.findValuesAsText("wallSeconds"))
+          .contains(json.path("ways").path(way).path("wallSeconds").asText());
+    }
     JsonNode serial = json.path("ways").path("serial");
     // The official procedure moves leaders off before each restart and back afterwards.
     assertThat(serial.path("leadersRestored").asBoolean()).isTrue();
@@ -76,6 +84,7 @@ class BenchCommandTest {
     report.print(new PrintStream(table, true, StandardCharsets.UTF_8));
     assertThat(table.toString(StandardCharsets.UTF_8)).contains("naive").contains("serial")
         .contains("operator/serial").contains("the first roll of each way's cluster")
+        .contains("each measured roll (to 0.9.3, 0.9.4")
         .contains("targets:").contains("n/a     draining 10,000 leaders");
 
     String svg = SvgChart.render(report.chartTitle(), report.results());

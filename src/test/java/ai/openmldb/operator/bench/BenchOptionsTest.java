@@ -15,15 +15,19 @@ class BenchOptionsTest {
   }
 
   @Test
-  void eachWayRollsOnceToWarmUpAndThenToTheMeasuredVersion() {
+  void eachWayRollsOnceToWarmUpAndThenThreeTimesMeasured() {
     assertThat(BenchOptions.parse(new String[0]).rollVersions())
-        .containsExactly("0.9.0", BenchWorld.TO);
-    assertThat(BenchOptions.parse(new String[] {"--warmup-rolls", "0"}).rollVersions())
-        .containsExactly(BenchWorld.TO);
-    assertThat(BenchOptions.parse(new String[] {"--warmup-rolls", "3"}).rollVersions())
-        .containsExactly("0.9.0", "0.9.1", "0.9.2", BenchWorld.TO);
+        .containsExactly("0.9.0", BenchWorld.TO, "0.9.4", "0.9.5");
+    assertThat(BenchOptions.parse(new String[] {"--warmup-rolls", "0", "--measured-rolls", "1"})
+        .rollVersions()).containsExactly(BenchWorld.TO);
+    assertThat(BenchOptions.parse(new String[] {"--warmup-rolls", "3", "--measured-rolls", "2"})
+        .rollVersions()).containsExactly("0.9.0", "0.9.1", "0.9.2", BenchWorld.TO, "0.9.4");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--warmup-rolls", "4"}))
         .hasMessageContaining("--warmup-rolls must be 0..3");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--measured-rolls", "6"}))
+        .hasMessageContaining("--measured-rolls must be 1..5");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--measured-rolls", "0"}))
+        .hasMessageContaining("--measured-rolls must be an integer >= 1");
   }
 
   @Test

@@ -61,6 +61,37 @@ class BenchTargetsTest {
   }
 
   @Test
+  void theRollIsJudgedOnTheMedianOfTheMeasuredRollsAndLeaderlessOnTheWorstOfThem() {
+    WayResult first = roll(13.5, 12.5, 0);
+    // measured after the warm-up roll: 1.060, 1.039, 1.046 (wall / busy)
+    WayResult op = WayResult.of(List.of(first, roll(13.25, 12.5, 0), roll(12.99, 12.5, 0),
+        roll(13.075, 12.5, 0)), 3);
+    assertThat(op.wallOverBusy()).isEqualTo(1.046);
+    assertThat(op.firstRoll()).isSameAs(first);
+    assertThat(op.measuredRolls()).extracting(WayResult::wallSeconds)
+        .containsExactly(13.25, 12.99, 13.075);
+    Map<String, Verdict> v = verdicts(report(DEFAULTS, op, null, null));
+    assertThat(v.get("rollOverhead")).isEqualTo(Verdict.MET);
+    assertThat(report(DEFAULTS, op, null, null).targets())
+        .filteredOn(t -> t.id().equals("rollOverhead")).map(Target::measured).singleElement()
+        .asString()
+        .startsWith("1.046, the median of 3 rolls (1.060, 1.039, 1.046) (13.08 s wall");
+
+    // one roll of three left partitions leaderless: the median roll did not, the target is missed
+    WayResult leaderlessOnce = WayResult.of(List.of(first, roll(13.0, 12.5, 0),
+        roll(13.1, 12.5, 0.3), roll(12.9, 12.5, 0)), 3);
+    assertThat(leaderlessOnce.leaderlessPartitionSeconds()).isZero();
+    assertThat(verdicts(report(DEFAULTS, leaderlessOnce, null, null)))
+        .containsEntry("leaderless", Verdict.MISSED);
+
+    // no warm-up roll: the first measured roll is the first roll, judged alone
+    WayResult cold = WayResult.of(List.of(roll(13.5, 12.5, 0), roll(13.0, 12.5, 0),
+        roll(12.9, 12.5, 0)), 3);
+    assertThat(cold.wallOverBusy()).isEqualTo(1.04);
+    assertThat(cold.firstRoll().wallOverBusy()).isEqualTo(1.08);
+  }
+
+  @Test
   void aTargetIsNotJudgedFromASmallerRun() {
     BenchReport report = report(DEFAULTS, roll(12.93, 12.44, 0).withFirstRoll(roll(13, 12.6, 0)),
         drain(100, 10.2), scale(100, 10_000, 83.4, 4096, 0));
@@ -103,7 +134,7 @@ class BenchTargetsTest {
 
   private static WayResult roll(double wall, double busy, double leaderless) {
     return new WayResult(Way.OPERATOR, wall, leaderless, 9.2, 9.2, 12_000, 0, 32, 0, true, true,
-        4.1, 8.1, busy, wall - busy, 0, null, List.of(), List.of(), null);
+        4.1, 8.1, busy, wall - busy, 0, null, List.of(), List.of(), null, List.of());
   }
 
   /** The eager script measured at 222.7 ms per leader over 200 leaders. */
