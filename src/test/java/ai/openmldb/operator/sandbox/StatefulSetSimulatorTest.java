@@ -170,6 +170,13 @@ class StatefulSetSimulatorTest {
     assertThat(runtime.log).containsExactly("stop c1-tablet-0", "start c1-tablet-0 0.9.3");
     assertThat(pod("c1-tablet-1").getMetadata().getAnnotations())
         .containsEntry(Labels.REVISION_ANNOTATION, "r1");
+    // the template's hash follows the edit (it is kept per StatefulSet resourceVersion)
+    assertThat(pod("c1-tablet-0").getMetadata().getLabels()
+        .get(StatefulSetSimulator.REVISION_HASH_LABEL))
+        .isEqualTo(client.apps().statefulSets().withName("c1-tablet").get().getStatus()
+            .getUpdateRevision())
+        .isNotEqualTo(pod("c1-tablet-1").getMetadata().getLabels()
+            .get(StatefulSetSimulator.REVISION_HASH_LABEL));
   }
 
   @Test
