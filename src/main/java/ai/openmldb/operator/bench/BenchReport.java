@@ -63,10 +63,11 @@ public record BenchReport(
         for (WayResult m : r.allMeasured()) {
           out.printf(Locale.ROOT,
               "%-11s %8.2f s wall, %.2f s busy, %.2f s overhead, wall/busy %.3f, lost/acked %s,"
-                  + " leaderless %.2f partition-s%n",
+                  + " leaderless %.2f partition-s%s%n",
               r.way().id(), m.wallSeconds(), m.busySeconds(), m.overheadSeconds(),
               m.wallOverBusy(), m.lostWrites() + "/" + m.acknowledgedWrites(),
-              m.leaderlessPartitionSeconds());
+              m.leaderlessPartitionSeconds(), m.unhealthyAfter() == null ? ""
+                  : ", left unhealthy (" + m.failedOpList().size() + " ops kFailed)");
         }
       }
     }

@@ -69,22 +69,20 @@ public record WayResult(
     sorted.sort(Comparator.comparingDouble(WayResult::wallOverBusy));
     WayResult median = sorted.get(sorted.size() / 2);
     WayResult first = rolls.get(0);
-    return new WayResult(median.way, median.wallSeconds, median.leaderlessPartitionSeconds,
-        median.writeUnavailablePartitionSeconds, median.fencedPartitionSeconds,
-        median.acknowledgedWrites, median.lostWrites, median.leaderMoves, median.failedOps,
-        median.leadersRestored, median.allOnTarget, median.podWaitSeconds, median.opWaitSeconds,
-        median.busySeconds, median.overheadSeconds, median.maxLeaderless, median.unhealthyAfter,
-        median.failedOpList, median.series, first == median ? null : first,
-        last.size() > 1 ? last : List.of());
+    return median.with(first == median ? null : first, last.size() > 1 ? last : List.of());
   }
 
   /** This roll, with the figures of the way's first roll of the cluster. */
   public WayResult withFirstRoll(WayResult first) {
+    return with(first, measuredRolls);
+  }
+
+  private WayResult with(WayResult first, List<WayResult> measured) {
     return new WayResult(way, wallSeconds, leaderlessPartitionSeconds,
         writeUnavailablePartitionSeconds, fencedPartitionSeconds, acknowledgedWrites, lostWrites,
         leaderMoves, failedOps, leadersRestored, allOnTarget, podWaitSeconds, opWaitSeconds,
         busySeconds, overheadSeconds, maxLeaderless, unhealthyAfter, failedOpList, series, first,
-        measuredRolls);
+        measured);
   }
 
   /** Every measured roll: {@link #measuredRolls} or, when only one was measured, this one. */
