@@ -31,6 +31,17 @@ public record BenchReport(
         options.tablets(), options.totalPartitions(), options.replicas());
   }
 
+  /** One roll of a way on one line, below the table. */
+  private static void printRoll(PrintStream out, Way way, WayResult roll) {
+    out.printf(Locale.ROOT,
+        "%-11s %8.2f s wall, %.2f s busy, %.2f s overhead, wall/busy %.3f, lost/acked %s,"
+            + " leaderless %.2f partition-s%s%n",
+        way.id(), roll.wallSeconds(), roll.busySeconds(), roll.overheadSeconds(),
+        roll.wallOverBusy(), roll.lostWrites() + "/" + roll.acknowledgedWrites(),
+        roll.leaderlessPartitionSeconds(), roll.unhealthyAfter() == null ? ""
+            : ", left unhealthy (" + roll.failedOpList().size() + " ops kFailed)");
+  }
+
   void print(PrintStream out) {
     BenchOptions o = options;
     out.printf(Locale.ROOT,
@@ -61,13 +72,7 @@ public record BenchReport(
               o.rollVersions().subList(o.warmupRolls(), o.rollVersions().size())));
       for (WayResult r : byWay.values()) {
         for (WayResult m : r.allMeasured()) {
-          out.printf(Locale.ROOT,
-              "%-11s %8.2f s wall, %.2f s busy, %.2f s overhead, wall/busy %.3f, lost/acked %s,"
-                  + " leaderless %.2f partition-s%s%n",
-              r.way().id(), m.wallSeconds(), m.busySeconds(), m.overheadSeconds(),
-              m.wallOverBusy(), m.lostWrites() + "/" + m.acknowledgedWrites(),
-              m.leaderlessPartitionSeconds(), m.unhealthyAfter() == null ? ""
-                  : ", left unhealthy (" + m.failedOpList().size() + " ops kFailed)");
+          printRoll(out, r.way(), m);
         }
       }
     }
@@ -77,14 +82,8 @@ public record BenchReport(
           o.warmupRolls() == 0 ? "the median of its rolls"
               : "after " + o.warmupRolls() + " warm-up roll" + (o.warmupRolls() == 1 ? "" : "s"));
       for (WayResult r : byWay.values()) {
-        WayResult f = r.firstRoll();
-        if (f != null) {
-          out.printf(Locale.ROOT,
-              "%-11s %8.2f s wall, %.2f s busy, %.2f s overhead, wall/busy %.3f, lost/acked %s,"
-                  + " leaderless %.2f partition-s%n",
-              r.way().id(), f.wallSeconds(), f.busySeconds(), f.overheadSeconds(),
-              f.wallOverBusy(), f.lostWrites() + "/" + f.acknowledgedWrites(),
-              f.leaderlessPartitionSeconds());
+        if (r.firstRoll() != null) {
+          printRoll(out, r.way(), r.firstRoll());
         }
       }
     }
