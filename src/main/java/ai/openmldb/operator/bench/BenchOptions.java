@@ -47,6 +47,11 @@ import java.util.Locale;
  * @param measuredRolls rolls each way makes after its warm-up rolls, each measured alike; the
  *     table and the targets take the median by wall/busy (one roll's overhead of ~0.5 s moves by
  *     ~0.1 s with the load of the machine, about as much as the target's margin)
+ * @param freshOperatorRoll whether the operator way rolls once more after its measured rolls
+ *     with a newly started operator in a class loader of its own ({@link FreshOperator}): the
+ *     first roll of a new operator process against a cluster and API server that have long been
+ *     running, which the first roll after the JVM starts only approximates (there the simulated
+ *     API server, kubelet and OpenMLDB run their code for the first time too)
  * @param summary JSON summary file, or null
  * @param chart SVG chart file, or null
  */
@@ -76,6 +81,7 @@ public record BenchOptions(
     int scalePartitions,
     int warmupRolls,
     int measuredRolls,
+    boolean freshOperatorRoll,
     Path summary,
     Path chart) {
 
@@ -134,6 +140,11 @@ public record BenchOptions(
         --measured-rolls N       rolls each way makes after the warm-up rolls, each measured
                                  (default 3; 1..5); the table and the targets take each
                                  way's median by wall/busy, and every roll is printed below
+        --fresh-operator-roll B  true: after its measured rolls the operator way stops its
+                                 operator and rolls once more with a newly started one, in a
+                                 class loader of its own (its code runs for the first time,
+                                 the cluster's does not), as after an operator restart
+                                 (default true)
       output:
         --summary FILE           write the results as JSON
         --chart FILE             write an SVG chart of leaderless partitions over time
@@ -143,7 +154,7 @@ public record BenchOptions(
   public static BenchOptions defaults() {
     return new BenchOptions(false, List.of(Way.NAIVE, Way.SERIAL, Way.OPERATOR), 4, 2, 2, 8, 3,
         500, 100, 2, 20, 2000, 1000, 42, 50, 16, 100, 100, -1, 0, 1, 100, 10_000, 1, 3,
-        null, null);
+        true, null, null);
   }
 
   public static BenchOptions parse(String[] args) {
@@ -173,6 +184,7 @@ public record BenchOptions(
     int scalePartitions = o.scalePartitions;
     int warmupRolls = o.warmupRolls;
     int measuredRolls = o.measuredRolls;
+    boolean freshOperatorRoll = o.freshOperatorRoll;
     Path summary = null;
     Path chart = null;
     for (int i = 0; i < args.length; i++) {
@@ -218,6 +230,7 @@ public record BenchOptions(
         case "--scale-partitions" -> scalePartitions = intAtLeast(name, value, 1);
         case "--warmup-rolls" -> warmupRolls = intAtLeast(name, value, 0);
         case "--measured-rolls" -> measuredRolls = intAtLeast(name, value, 1);
+        case "--fresh-operator-roll" -> freshOperatorRoll = bool(name, value);
         case "--summary" -> summary = Path.of(value);
         case "--chart" -> chart = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option " + name);
@@ -251,8 +264,8 @@ public record BenchOptions(
     return new BenchOptions(help, ways, tablets, nameservers, tables, partitions, replicas,
         podStart, op, taskConcurrency, lag, tableStatus, rate, seed, poll, moves, stepPoll, drain,
         drainSerial,
-        drainTool, drainTables, scaleTablets, scalePartitions, warmupRolls, measuredRolls, summary,
-        chart);
+        drainTool, drainTables, scaleTablets, scalePartitions, warmupRolls, measuredRolls,
+        freshOperatorRoll, summary, chart);
   }
 
   private static List<Way> parseWays(String value) {
@@ -287,6 +300,15 @@ public record BenchOptions(
     return (int) v;
   }
 
+  private static boolean bool(String name, String value) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(
+          name + " must be true or false, got '" + value + "'");
+    };
+  }
+
   private static long longValue(String name, String value) {
     try {
       return Long.parseLong(value.trim());
@@ -302,7 +324,8 @@ public record BenchOptions(
         newReplicas, podStartMs, opMs, nsTaskConcurrency, replicationLagMs,
         tableStatusIntervalMs, writeRate, seed,
         toolPollMs, maxConcurrentLeaderMoves, stepPollMs, drain, drainSerial, drainTool,
-        drainTables, scaleTablets, scalePartitions, warmupRolls, measuredRolls, summary, chart);
+        drainTables, scaleTablets, scalePartitions, warmupRolls, measuredRolls, freshOperatorRoll,
+        summary, chart);
   }
 
   /** Leaders the generous serial drain moves (0: not run). */

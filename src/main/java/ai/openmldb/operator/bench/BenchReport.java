@@ -87,6 +87,15 @@ public record BenchReport(
         }
       }
     }
+    WayResult fresh = byWay.containsKey(Way.OPERATOR)
+        ? byWay.get(Way.OPERATOR).freshOperatorRoll() : null;
+    if (fresh != null) {
+      out.printf(Locale.ROOT, "%nthe first roll of a newly started operator (to %s, after the"
+          + " measured rolls; its code in a class loader of its own runs for the first time, the"
+          + " cluster's and the API server's do not, as after an operator restart):%n",
+          BenchWorld.FRESH_OPERATOR_VERSION);
+      printRoll(out, Way.OPERATOR, fresh);
+    }
     for (WayResult r : byWay.values()) {
       if (r.unhealthyAfter() != null) {
         out.printf(Locale.ROOT, "%s left the cluster unhealthy: %s; failed ops: %s%n",
@@ -157,6 +166,9 @@ public record BenchReport(
       putFigures(w, r);
       if (r.firstRoll() != null) {
         putFigures(w.putObject("firstRoll"), r.firstRoll());
+      }
+      if (r.freshOperatorRoll() != null) {
+        putFigures(w.putObject("freshOperatorRoll"), r.freshOperatorRoll());
       }
       // the figures above are the median roll's (by wall/busy); here every measured roll
       ArrayNode rolls = w.putArray("measuredRolls");

@@ -28,6 +28,8 @@ final class BenchWorld {
   static final List<String> WARMUP_VERSIONS = List.of("0.9.0", "0.9.1", "0.9.2");
   /** The versions of the measured rolls, in order (see {@link BenchOptions#measuredRolls()}). */
   static final List<String> MEASURED_VERSIONS = List.of(TO, "0.9.4", "0.9.5", "0.9.6", "0.9.7");
+  /** The version of the operator way's roll by a newly started operator (after the measured). */
+  static final String FRESH_OPERATOR_VERSION = "0.9.8";
   static final String DB = "bench";
   static final Duration LIMIT =
       Duration.ofSeconds(Long.getLong("openmldb.bench.limit-seconds", 900));
@@ -82,7 +84,7 @@ final class BenchWorld {
 
   static final Duration BETWEEN_ROLLS = Duration.ofSeconds(1);
 
-  private static WayResult measureRoll(Way way, BenchOptions o, SimulatedCluster cluster,
+  static WayResult measureRoll(Way way, BenchOptions o, SimulatedCluster cluster,
       PodProcessRuntime runtime, BiPredicate<String, String> reportedReady, List<String> pods,
       Upgrade upgrade, Predicate<String> allOn, String version) throws Exception {
     Map<String, String> leadersBefore = ClusterProbe.leaders(cluster);
@@ -123,7 +125,7 @@ final class BenchWorld {
         t.podWaitSeconds(), t.opWaitSeconds(), t.busySeconds(),
         Math.max(0, t.seconds() - t.busySeconds()), t.maxLeaderless(), unhealthy,
         failed.subList((int) Math.min(failed.size(), failedBefore), failed.size()), series, null,
-        List.of());
+        List.of(), null);
   }
 
   /** The idle gaps of a roll, on the clock of {@link OperatorWay#trace}'s step lines. */

@@ -54,7 +54,7 @@ final class DrainBench {
     out.printf(java.util.Locale.ROOT, "  operator: %d leaders ...%n", n);
     DrainWatch[] watched = new DrainWatch[1];
     double concurrent = OperatorWay.withOperator(shape, zk, "/drain-operator",
-        (client, sim, cluster, readiness) -> {
+        (client, sim, cluster, readiness, operator) -> {
           createTables(cluster, shape);
           WriteLoadGenerator load = new WriteLoadGenerator(cluster, o.writeRate()).start();
           try (DrainWatch watch = new DrainWatch(cluster, ep).start()) {

@@ -28,6 +28,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The operator way: the real operator ({@link OperatorFactory} with the rolling upgrade) against
@@ -46,24 +47,38 @@ final class OperatorWay {
   /** What to do with a running operator and its ready cluster. */
   interface Body<T> {
     T run(KubernetesClient client, SimulatedOpenMLDB sim, SimulatedCluster cluster,
-        ReportedReadiness readiness) throws Exception;
+        ReportedReadiness readiness, RunningOperator operator) throws Exception;
   }
 
+  /**
+   * How long a newly started operator runs before its roll: it has synced its informers, made
+   * its first reconcile and primed its nameserver connection, as one that was started a while
+   * before a version change has.
+   */
+  static final Duration FRESH_OPERATOR_SETTLE = Duration.ofSeconds(3);
+
   static WayResult run(BenchOptions o, String zkConnect) throws Exception {
-    return withOperator(o, zkConnect, ROOT, (client, sim, cluster, readiness) -> {
+    return withOperator(o, zkConnect, ROOT, (client, sim, cluster, readiness, operator) -> {
       BenchWorld.createTables(cluster, o);
       List<String> podNames = DirectCluster.podNames(o);
-      return BenchWorld.measure(Way.OPERATOR, o, cluster, sim, readiness::ready, podNames,
-          (sampler, version) -> {
-            try (RollDoneWatch done = RollDoneWatch.start(client, version,
-                OperatorWay::trace)) {
-              bump(client, version);
-              sampler.markRollStart();
-              done.await(BenchWorld.LIMIT);
-            }
-          },
-          version -> podNames.stream().allMatch(p -> sim.version(BenchWorld.NAMESPACE, p)
-              .map(version::equals).orElse(false)));
+      BenchWorld.Upgrade upgrade = (sampler, version) -> {
+        try (RollDoneWatch done = RollDoneWatch.start(client, version, OperatorWay::trace)) {
+          bump(client, version);
+          sampler.markRollStart();
+          done.await(BenchWorld.LIMIT);
+        }
+      };
+      Predicate<String> allOn = version -> podNames.stream().allMatch(
+          p -> sim.version(BenchWorld.NAMESPACE, p).map(version::equals).orElse(false));
+      WayResult result = BenchWorld.measure(Way.OPERATOR, o, cluster, sim, readiness::ready,
+          podNames, upgrade, allOn);
+      if (!o.freshOperatorRoll()) {
+        return result;
+      }
+      operator.replaceWithFresh();
+      Thread.sleep(FRESH_OPERATOR_SETTLE.toMillis());
+      return result.withFreshOperatorRoll(BenchWorld.measureRoll(Way.OPERATOR, o, cluster, sim,
+          readiness::ready, podNames, upgrade, allOn, BenchWorld.FRESH_OPERATOR_VERSION));
     });
   }
 
@@ -86,11 +101,8 @@ final class OperatorWay {
         OpenMLDBConnections connections =
             new OpenMLDBConnections(Duration.ofSeconds(10), Duration.ofSeconds(10), null);
         KubernetesClient client = kube.newClient()) {
-      Operator operator = OperatorFactory.create(client,
-          OperatorConfig.forMockApi().withStepPollInterval(Duration.ofMillis(o.stepPollMs())),
-          new SimpleMeterRegistry(), connections);
-      operator.start();
-      try {
+      try (RunningOperator operator = RunningOperator.start(
+          newOperator(client, o.stepPollMs(), connections), kube.url(), o.stepPollMs())) {
         createResource(client, o, zkConnect, root);
         SimulatedCluster cluster = sim.cluster(zkConnect, root);
         int podCount = o.nameservers() + o.tablets();
@@ -101,9 +113,52 @@ final class OperatorWay {
                   && cluster.nameserverLeader().isPresent()
                   && Phase.RUNNING.equals(status(client).getPhase());
             });
-        return body.run(client, sim, cluster, readiness);
-      } finally {
-        operator.stop();
+        return body.run(client, sim, cluster, readiness, operator);
+      }
+    }
+  }
+
+  /** The operator as the bench runs it (not started): the mock API's settings. */
+  static Operator newOperator(KubernetesClient client, long stepPollMs,
+      OpenMLDBConnections connections) {
+    return OperatorFactory.create(client,
+        OperatorConfig.forMockApi().withStepPollInterval(Duration.ofMillis(stepPollMs)),
+        new SimpleMeterRegistry(), connections);
+  }
+
+  /**
+   * The operator of a bench cluster: started in this JVM's class loader, or replaced by a newly
+   * started one in a class loader of its own ({@link FreshOperator}).
+   */
+  static final class RunningOperator implements AutoCloseable {
+    private final Operator inProcess;
+    private final String apiUrl;
+    private final long stepPollMs;
+    private AutoCloseable fresh;
+
+    private RunningOperator(Operator inProcess, String apiUrl, long stepPollMs) {
+      this.inProcess = inProcess;
+      this.apiUrl = apiUrl;
+      this.stepPollMs = stepPollMs;
+    }
+
+    static RunningOperator start(Operator inProcess, String apiUrl, long stepPollMs) {
+      inProcess.start();
+      return new RunningOperator(inProcess, apiUrl, stepPollMs);
+    }
+
+    /** Stops this JVM's operator and starts a new one, whose code has never run. */
+    void replaceWithFresh() throws Exception {
+      inProcess.stop();
+      fresh = FreshOperator.start(apiUrl, BenchWorld.NAMESPACE, stepPollMs);
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (fresh != null) {
+        fresh.close();
+      } else {
+        inProcess.stop();
       }
     }
   }

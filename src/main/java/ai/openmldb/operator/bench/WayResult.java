@@ -34,6 +34,8 @@ import java.util.List;
  *     (null otherwise): the same figures for a process that had not rolled before
  * @param measuredRolls every measured roll, in order, when more than one was measured (this one
  *     is their median by wall/busy); empty otherwise
+ * @param freshOperatorRoll the operator way's roll by a newly started operator against the warm
+ *     cluster, after the measured rolls ({@link FreshOperator}); null otherwise
  */
 public record WayResult(
     Way way,
@@ -56,7 +58,8 @@ public record WayResult(
     List<String> failedOpList,
     List<double[]> series,
     WayResult firstRoll,
-    List<WayResult> measuredRolls) {
+    List<WayResult> measuredRolls,
+    WayResult freshOperatorRoll) {
 
   /**
    * A way's result from all its rolls, in order: the median of the last {@code measured} by
@@ -69,20 +72,25 @@ public record WayResult(
     sorted.sort(Comparator.comparingDouble(WayResult::wallOverBusy));
     WayResult median = sorted.get(sorted.size() / 2);
     WayResult first = rolls.get(0);
-    return median.with(first == median ? null : first, last.size() > 1 ? last : List.of());
+    return median.with(first == median ? null : first, last.size() > 1 ? last : List.of(), null);
   }
 
   /** This roll, with the figures of the way's first roll of the cluster. */
   public WayResult withFirstRoll(WayResult first) {
-    return with(first, measuredRolls);
+    return with(first, measuredRolls, freshOperatorRoll);
   }
 
-  private WayResult with(WayResult first, List<WayResult> measured) {
+  /** This roll, with the figures of a newly started operator's roll. */
+  public WayResult withFreshOperatorRoll(WayResult fresh) {
+    return with(firstRoll, measuredRolls, fresh);
+  }
+
+  private WayResult with(WayResult first, List<WayResult> measured, WayResult fresh) {
     return new WayResult(way, wallSeconds, leaderlessPartitionSeconds,
         writeUnavailablePartitionSeconds, fencedPartitionSeconds, acknowledgedWrites, lostWrites,
         leaderMoves, failedOps, leadersRestored, allOnTarget, podWaitSeconds, opWaitSeconds,
         busySeconds, overheadSeconds, maxLeaderless, unhealthyAfter, failedOpList, series, first,
-        measured);
+        measured, fresh);
   }
 
   /** Every measured roll: {@link #measuredRolls} or, when only one was measured, this one. */

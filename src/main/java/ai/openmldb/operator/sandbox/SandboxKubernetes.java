@@ -109,8 +109,13 @@ public final class SandboxKubernetes implements AutoCloseable {
 
   /** A new client of this API server, defaulting to the sandbox namespace. */
   public KubernetesClient newClient() {
+    return newClient(url(), namespace);
+  }
+
+  /** A new client of the sandbox API server at {@code url}, defaulting to {@code namespace}. */
+  public static KubernetesClient newClient(String url, String namespace) {
     Config config = new ConfigBuilder(Config.empty())
-        .withMasterUrl(url())
+        .withMasterUrl(url)
         .withNamespace(namespace)
         .withHttp2Disable(true)
         .withTrustCerts(true)

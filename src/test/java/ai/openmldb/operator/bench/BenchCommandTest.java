@@ -69,6 +69,16 @@ class BenchCommandTest {
     assertThat(operator.path("leaderlessPartitionSeconds").asDouble()).isZero();
     assertThat(operator.path("leadersRestored").asBoolean()).isTrue();
     assertThat(operator.path("healthyAfter").asBoolean()).isTrue();
+    // and once more by a newly started operator, its classes loaded afresh, to 0.9.8
+    JsonNode fresh = operator.path("freshOperatorRoll");
+    for (String field : WAY_FIELDS) {
+      assertThat(fresh.has(field)).as("operator.freshOperatorRoll." + field).isTrue();
+    }
+    assertThat(fresh.path("allOnTargetVersion").asBoolean()).isTrue();
+    assertThat(fresh.path("lostWrites").asLong()).isZero();
+    assertThat(fresh.path("leaderMoves").asLong()).isEqualTo(operator.path("leaderMoves").asLong());
+    assertThat(fresh.path("leadersRestored").asBoolean()).isTrue();
+    assertThat(json.path("ways").path("serial").has("freshOperatorRoll")).isFalse();
     for (String ratio : List.of("operatorOverNaive", "operatorOverSerial")) {
       assertThat(json.path("ratios").path(ratio).has("wallSeconds")).as(ratio).isTrue();
     }
@@ -84,6 +94,7 @@ class BenchCommandTest {
     report.print(new PrintStream(table, true, StandardCharsets.UTF_8));
     assertThat(table.toString(StandardCharsets.UTF_8)).contains("naive").contains("serial")
         .contains("operator/serial").contains("the first roll of each way's cluster")
+        .contains("the first roll of a newly started operator (to 0.9.8")
         .contains("each measured roll (to 0.9.3, 0.9.4")
         .contains("targets:").contains("n/a     draining 10,000 leaders");
 

@@ -31,6 +31,20 @@ class BenchOptionsTest {
   }
 
   @Test
+  void theOperatorRollsOnceMoreAsANewlyStartedOperatorUnlessToldNot() {
+    assertThat(BenchOptions.parse(new String[0]).freshOperatorRoll()).isTrue();
+    assertThat(BenchOptions.parse(new String[] {"--fresh-operator-roll", "false"})
+        .freshOperatorRoll()).isFalse();
+    assertThat(BenchOptions.parse(new String[] {"--fresh-operator-roll=TRUE"})
+        .freshOperatorRoll()).isTrue();
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--fresh-operator-roll", "no"}))
+        .hasMessage("--fresh-operator-roll must be true or false, got 'no'");
+    // after the measured rolls, on a version none of them used
+    assertThat(BenchOptions.parse(new String[] {"--measured-rolls", "5"}).rollVersions())
+        .doesNotContain(BenchWorld.FRESH_OPERATOR_VERSION);
+  }
+
+  @Test
   void readsEveryOptionInBothForms() {
     BenchOptions o = BenchOptions.parse(new String[] {"--tablets=5", "--partitions", "7",
         "--replicas", "2", "--pod-start-ms", "10", "--op-ms", "5", "--write-rate", "9",

@@ -92,6 +92,30 @@ class BenchTargetsTest {
   }
 
   @Test
+  void aNewlyStartedOperatorsRollIsTheFirstRollJudgedWhereMeasured() {
+    WayResult warm = roll(12.93, 12.44, 0).withFirstRoll(roll(13.5, 12.5, 0));
+    // the JVM's first roll (1.080) is over the bound, the new operator's (1.044) is not
+    Map<String, Verdict> v = verdicts(report(DEFAULTS,
+        warm.withFreshOperatorRoll(roll(13.05, 12.5, 0)), null, null));
+    assertThat(v).containsEntry("rollOverhead", Verdict.MET)
+        .containsEntry("rollOverheadFirstRoll", Verdict.MET);
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    BenchTargets.print(report(DEFAULTS, warm.withFreshOperatorRoll(roll(13.35, 12.5, 0)), null,
+        null).targets(), new PrintStream(text, true, StandardCharsets.UTF_8));
+    assertThat(text.toString(StandardCharsets.UTF_8))
+        .contains("MISSED  roll wall <= 1.05 x busy, the first roll of a newly started operator"
+            + " (its code cold, the cluster's and API server's warm): 1.068");
+
+    // a partition left leaderless by the new operator's roll alone misses the leaderless target
+    BenchReport leaderless = report(DEFAULTS, warm.withFreshOperatorRoll(roll(13.05, 12.5, 0.4)),
+        null, null);
+    assertThat(verdicts(leaderless)).containsEntry("leaderless", Verdict.MISSED);
+    assertThat(leaderless.targets()).filteredOn(t -> t.id().equals("leaderless"))
+        .map(Target::measured).singleElement().asString()
+        .endsWith("(first roll 0.00) (newly started operator 0.40)");
+  }
+
+  @Test
   void aTargetIsNotJudgedFromASmallerRun() {
     BenchReport report = report(DEFAULTS, roll(12.93, 12.44, 0).withFirstRoll(roll(13, 12.6, 0)),
         drain(100, 10.2), scale(100, 10_000, 83.4, 4096, 0));
@@ -134,7 +158,7 @@ class BenchTargetsTest {
 
   private static WayResult roll(double wall, double busy, double leaderless) {
     return new WayResult(Way.OPERATOR, wall, leaderless, 9.2, 9.2, 12_000, 0, 32, 0, true, true,
-        4.1, 8.1, busy, wall - busy, 0, null, List.of(), List.of(), null, List.of());
+        4.1, 8.1, busy, wall - busy, 0, null, List.of(), List.of(), null, List.of(), null);
   }
 
   /** The eager script measured at 222.7 ms per leader over 200 leaders. */
