@@ -9,7 +9,6 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +16,8 @@ import java.util.List;
  * An operator in a class loader of its own, as a freshly started operator process: every class
  * of the operator and its libraries is loaded, interpreted and compiled afresh, while the
  * simulated world in this JVM (API server, kubelet, ZooKeeper, OpenMLDB) stays as warm as the
- * long-running services it stands for.
+ * long-running services it stands for. Public, as is {@link #startHere}: the app class loader
+ * reaches them by reflection in the new one.
  */
 public final class FreshOperator {
   private FreshOperator() {}
@@ -51,8 +51,7 @@ public final class FreshOperator {
   /** Runs inside the fresh class loader. */
   public static AutoCloseable startHere(String url, String namespace, long stepPollMs) {
     KubernetesClient client = SandboxKubernetes.newClient(url, namespace);
-    OpenMLDBConnections connections =
-        new OpenMLDBConnections(Duration.ofSeconds(10), Duration.ofSeconds(10), null);
+    OpenMLDBConnections connections = OperatorWay.newConnections();
     Operator operator = OperatorWay.newOperator(client, stepPollMs, connections);
     operator.start();
     return () -> {

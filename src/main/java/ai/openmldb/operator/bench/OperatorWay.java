@@ -98,8 +98,7 @@ final class OperatorWay {
         StatefulSetSimulator statefulSets = new StatefulSetSimulator(kube.client(), sim,
             SimulatorSettings.defaults().withPodStartDelay(podStart)
                 .withPollInterval(Duration.ofMillis(10)), readiness).start();
-        OpenMLDBConnections connections =
-            new OpenMLDBConnections(Duration.ofSeconds(10), Duration.ofSeconds(10), null);
+        OpenMLDBConnections connections = newConnections();
         KubernetesClient client = kube.newClient()) {
       try (RunningOperator operator = RunningOperator.start(
           newOperator(client, o.stepPollMs(), connections), kube.url(), o.stepPollMs())) {
@@ -116,6 +115,11 @@ final class OperatorWay {
         return body.run(client, sim, cluster, readiness, operator);
       }
     }
+  }
+
+  /** The operator's connections to OpenMLDB clusters, as the bench runs it. */
+  static OpenMLDBConnections newConnections() {
+    return new OpenMLDBConnections(Duration.ofSeconds(10), Duration.ofSeconds(10), null);
   }
 
   /** The operator as the bench runs it (not started): the mock API's settings. */
