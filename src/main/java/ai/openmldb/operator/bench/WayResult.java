@@ -75,11 +75,6 @@ public record WayResult(
     return median.with(first == median ? null : first, last.size() > 1 ? last : List.of(), null);
   }
 
-  /** This roll, with the figures of the way's first roll of the cluster. */
-  public WayResult withFirstRoll(WayResult first) {
-    return with(first, measuredRolls, freshOperatorRoll);
-  }
-
   /** This roll, with the figures of a newly started operator's roll. */
   public WayResult withFreshOperatorRoll(WayResult fresh) {
     return with(firstRoll, measuredRolls, fresh);

@@ -422,7 +422,7 @@ public final class StatefulSetSimulator implements AutoCloseable {
     return false;
   }
 
-  /** A short stable hash of the pod template, like the StatefulSet controller's revision. */
+  /** {@link #templateHash}, computed again only when the StatefulSet's resourceVersion moves. */
   private String cachedTemplateHash(StatefulSet sts) {
     String uid = sts.getMetadata().getUid();
     String version = sts.getMetadata().getResourceVersion();
@@ -438,6 +438,7 @@ public final class StatefulSetSimulator implements AutoCloseable {
     return hash;
   }
 
+  /** A short stable hash of the pod template, like the StatefulSet controller's revision. */
   static String templateHash(StatefulSet sts) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(

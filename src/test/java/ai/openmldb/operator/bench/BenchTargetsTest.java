@@ -21,7 +21,7 @@ class BenchTargetsTest {
 
   @Test
   void aRunMeetingEveryTargetSaysSo() throws Exception {
-    BenchReport report = report(DEFAULTS, roll(12.93, 12.44, 0).withFirstRoll(roll(13.0, 12.6, 0)),
+    BenchReport report = report(DEFAULTS, afterFirst(roll(13.0, 12.6, 0), roll(12.93, 12.44, 0)),
         drain(10_000, 143.8), scale(100, 10_000, 83.4, 256, 0));
 
     assertThat(verdicts(report)).containsOnlyKeys("leaderless", "rollOverhead",
@@ -36,7 +36,7 @@ class BenchTargetsTest {
   @Test
   void aFigureOverItsBoundIsMissedAndTheFirstRollIsJudgedApart() {
     BenchReport report = report(DEFAULTS,
-        roll(13.14, 12.5, 0).withFirstRoll(roll(13.5, 12.5, 0.2)),
+        afterFirst(roll(13.5, 12.5, 0.2), roll(13.14, 12.5, 0)),
         drain(10_000, 250.0), scale(100, 10_000, 100.5, 256, 1));
 
     Map<String, Verdict> v = verdicts(report);
@@ -48,7 +48,7 @@ class BenchTargetsTest {
     assertThat(v.get("noPolling")).isEqualTo(Verdict.MISSED); // an unchanged pass read ShowTable
 
     BenchReport warmOnlyMet = report(DEFAULTS,
-        roll(12.93, 12.44, 0).withFirstRoll(roll(13.5, 12.5, 0)), null, null);
+        afterFirst(roll(13.5, 12.5, 0), roll(12.93, 12.44, 0)), null, null);
     assertThat(verdicts(warmOnlyMet)).containsEntry("rollOverhead", Verdict.MET)
         .containsEntry("rollOverheadFirstRoll", Verdict.MISSED);
     ByteArrayOutputStream text = new ByteArrayOutputStream();
@@ -93,7 +93,7 @@ class BenchTargetsTest {
 
   @Test
   void aNewlyStartedOperatorsRollIsTheFirstRollJudgedWhereMeasured() {
-    WayResult warm = roll(12.93, 12.44, 0).withFirstRoll(roll(13.5, 12.5, 0));
+    WayResult warm = afterFirst(roll(13.5, 12.5, 0), roll(12.93, 12.44, 0));
     // the JVM's first roll (1.080) is over the bound, the new operator's (1.044) is not
     Map<String, Verdict> v = verdicts(report(DEFAULTS,
         warm.withFreshOperatorRoll(roll(13.05, 12.5, 0)), null, null));
@@ -117,7 +117,7 @@ class BenchTargetsTest {
 
   @Test
   void aTargetIsNotJudgedFromASmallerRun() {
-    BenchReport report = report(DEFAULTS, roll(12.93, 12.44, 0).withFirstRoll(roll(13, 12.6, 0)),
+    BenchReport report = report(DEFAULTS, afterFirst(roll(13, 12.6, 0), roll(12.93, 12.44, 0)),
         drain(100, 10.2), scale(100, 10_000, 83.4, 4096, 0));
     Map<String, Verdict> v = verdicts(report);
     assertThat(v.get("drain")).isEqualTo(Verdict.NOT_MEASURED); // 100 leaders, not 10,000
@@ -154,6 +154,11 @@ class BenchTargetsTest {
     Map<Way, WayResult> byWay = new EnumMap<>(Way.class);
     byWay.put(Way.OPERATOR, operator);
     return new BenchReport(o, byWay, drain, scale, List.of());
+  }
+
+  /** The result of a way that rolled {@code first} and then {@code measured}. */
+  private static WayResult afterFirst(WayResult first, WayResult measured) {
+    return WayResult.of(List.of(first, measured), 1);
   }
 
   private static WayResult roll(double wall, double busy, double leaderless) {
