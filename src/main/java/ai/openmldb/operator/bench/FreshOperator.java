@@ -50,6 +50,7 @@ public final class FreshOperator {
 
   /** Runs inside the fresh class loader. */
   public static AutoCloseable startHere(String url, String namespace, long stepPollMs) {
+    BenchCommand.quietLogs(); // this loader's own logging, at the levels of the measured rolls
     KubernetesClient client = SandboxKubernetes.newClient(url, namespace);
     OpenMLDBConnections connections = OperatorWay.newConnections();
     Operator operator = OperatorWay.newOperator(client, stepPollMs, connections);
