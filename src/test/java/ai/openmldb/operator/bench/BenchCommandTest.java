@@ -88,6 +88,10 @@ class BenchCommandTest {
     assertThat(targets).hasSize(7);
     assertThat(targets.get(0).path("id").asText()).isEqualTo("leaderless");
     assertThat(targets.get(0).path("verdict").asText()).isEqualTo("met");
+    // the newly started operator's roll is listed against the roll's bound, not judged
+    assertThat(targets.get(2).path("id").asText()).isEqualTo("rollOverheadFirstRoll");
+    assertThat(targets.get(2).path("goal").asText()).contains("newly started operator");
+    assertThat(targets.get(2).path("verdict").asText()).isEqualTo("reported");
     assertThat(targets.get(3).path("verdict").asText()).isEqualTo("not-measured");
 
     ByteArrayOutputStream table = new ByteArrayOutputStream();
