@@ -143,8 +143,8 @@ public record BenchOptions(
         --fresh-operator-roll B  true: after its measured rolls the operator way stops its
                                  operator and rolls once more with a newly started one, in a
                                  class loader of its own (its code runs for the first time,
-                                 the cluster's does not), as after an operator restart
-                                 (default true)
+                                 the cluster's does not), as after an operator restart;
+                                 listed with the targets as a figure (default true)
       output:
         --summary FILE           write the results as JSON
         --chart FILE             write an SVG chart of leaderless partitions over time
