@@ -32,7 +32,7 @@ final class BenchTargets {
   enum Verdict {
     MET("met"), MISSED("MISSED"), NOT_MEASURED("n/a"),
     /** A figure listed beside the targets against a target's bound, not judged. */
-    REPORTED("figure");
+    FIGURE("figure");
 
     final String label;
 
@@ -144,7 +144,7 @@ final class BenchTargets {
         + " %.2f s overhead%s)", first.wallOverBusy(),
         first.wallOverBusy() <= MAX_WALL_OVER_BUSY ? "within" : "over", first.wallSeconds(),
         first.busySeconds(), first.overheadSeconds(), extra);
-    return new Target("rollOverheadFirstRoll", goal, measured, Verdict.REPORTED);
+    return new Target("rollOverheadFirstRoll", goal, measured, Verdict.FIGURE);
   }
 
   private static Target drain(DrainResult d) {

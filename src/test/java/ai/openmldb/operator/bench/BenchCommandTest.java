@@ -91,7 +91,7 @@ class BenchCommandTest {
     // the newly started operator's roll is listed against the roll's bound, not judged
     assertThat(targets.get(2).path("id").asText()).isEqualTo("rollOverheadFirstRoll");
     assertThat(targets.get(2).path("goal").asText()).contains("newly started operator");
-    assertThat(targets.get(2).path("verdict").asText()).isEqualTo("reported");
+    assertThat(targets.get(2).path("verdict").asText()).isEqualTo("figure");
     assertThat(targets.get(3).path("verdict").asText()).isEqualTo("not-measured");
 
     ByteArrayOutputStream table = new ByteArrayOutputStream();
