@@ -7,6 +7,7 @@ import ai.openmldb.operator.config.OperatorConfigLoader;
 import ai.openmldb.operator.health.HealthServer;
 import ai.openmldb.operator.metrics.PrometheusMetrics;
 import ai.openmldb.operator.openmldb.OpenMLDBConnections;
+import ai.openmldb.operator.reconcile.InformerFailure;
 import ai.openmldb.operator.reconcile.OperatorFactory;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -165,12 +166,21 @@ public final class OperatorCommand {
             client.getConfiguration().getMasterUrl(), OperatorConfigLoader.toProperties(config));
         connections = new OpenMLDBConnections(config);
         LeaderElectionSettings election = new LeaderElectionSettings(config);
-        Operator operator =
-            OperatorFactory.create(client, config, metrics.registry(), connections, election);
         RunningOperator[] self = new RunningOperator[1];
+        // a failed informer has stopped the operator: the process ends, and the pod restarts
+        // with fresh informers (not while it is stopping on purpose: see InformerFailure)
+        InformerFailure failure = new InformerFailure(() -> {
+          if (self[0] != null && !self[0].closing) {
+            self[0].close();
+            System.exit(1);
+          }
+        });
+        Operator operator = OperatorFactory.create(client, config, metrics.registry(), connections,
+            election, failure);
         if (config.httpPort() > 0) {
           server = new HealthServer(config.httpPort(), metrics::scrape, PrometheusMetrics.TEXT_FORMAT,
-              () -> self[0] == null || !self[0].closing, () -> self[0] != null && self[0].isReady());
+              () -> self[0] == null || (!self[0].closing && failure.failure().isEmpty()),
+              () -> self[0] != null && self[0].isReady() && failure.failure().isEmpty());
         }
         self[0] = new RunningOperator(client, connections, metrics, server, operator, election);
         // With leader election, start() returns once the election runs: a standby replica is

@@ -39,13 +39,21 @@ public final class OperatorFactory {
    */
   public static Operator create(KubernetesClient client, OperatorConfig config,
       MeterRegistry registry, OpenMLDBConnections connections, LeaderElectionSettings election) {
+    return create(client, config, registry, connections, election, new InformerFailure());
+  }
+
+  /** As above; an informer's failure stops the operator, then runs what {@code failure} says. */
+  public static Operator create(KubernetesClient client, OperatorConfig config,
+      MeterRegistry registry, OpenMLDBConnections connections, LeaderElectionSettings election,
+      InformerFailure failure) {
     Clock clock = Clock.systemUTC();
     // one recorder for the reconciler and the roll: one thread, and a cluster's Events in order;
     // one status writer: the roll's own status patches count as writes the reconciler remembers
     EventRecorder events = new EventRecorder(client, clock);
     StatusWriter statusWriter = new StatusWriter(config.useServerSideApply());
     return create(client, config, registry, new RollingUpgrade(client, config, connections,
-        events, new OperatorMetrics(registry), statusWriter, clock), events, statusWriter, election);
+        events, new OperatorMetrics(registry), statusWriter, clock), events, statusWriter, election,
+        failure);
   }
 
   /**
@@ -56,12 +64,13 @@ public final class OperatorFactory {
       MeterRegistry registry, PodRollout rollout) {
     return create(client, config, registry, rollout,
         new EventRecorder(client, Clock.systemUTC()),
-        new StatusWriter(config.useServerSideApply()), new LeaderElectionSettings(config));
+        new StatusWriter(config.useServerSideApply()), new LeaderElectionSettings(config),
+        new InformerFailure());
   }
 
   private static Operator create(KubernetesClient client, OperatorConfig config,
       MeterRegistry registry, PodRollout rollout, EventRecorder events,
-      StatusWriter statusWriter, LeaderElectionSettings election) {
+      StatusWriter statusWriter, LeaderElectionSettings election, InformerFailure failure) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -74,7 +83,10 @@ public final class OperatorFactory {
       // Not JOSDK's default settings: those exit the JVM from a deliberate stop (a SIGTERM
       // shutdown hook then hangs); see LeaderElectionSettings.
       election.configuration().ifPresent(o::withLeaderElectionConfiguration);
+      // Not JOSDK's default either: that exits the JVM, also while the operator is stopping
+      o.withInformerStoppedHandler(failure);
     });
+    failure.stops(operator);
     Clock clock = Clock.systemUTC();
     OpenMLDBClusterReconciler reconciler = new OpenMLDBClusterReconciler(config, rollout,
         events, new WorkloadApplier(client), statusWriter, clock);
