@@ -73,8 +73,8 @@ final class BenchTargets {
       // a new operator process against a running cluster, where measured; else the JVM's first
       // roll (no first roll apart: the first roll is the median measured one)
       out.add(op.freshOperatorRoll() != null
-          ? firstRoll(FRESH_ROLL_GOAL, op.freshOperatorRoll(), op, o)
-          : firstRoll(FIRST_ROLL_GOAL, op.firstRoll() == null ? op : op.firstRoll(), op, o));
+          ? firstRoll(FRESH_ROLL_GOAL, op.freshOperatorRoll(), op)
+          : firstRoll(FIRST_ROLL_GOAL, op.firstRoll() == null ? op : op.firstRoll(), op));
     } else {
       String notRun = "the operator's roll was not run (--ways without operator)";
       out.add(new Target("leaderless", LEADERLESS_GOAL, notRun, Verdict.NOT_MEASURED));
@@ -133,11 +133,10 @@ final class BenchTargets {
 
   /**
    * A first roll against the roll's bound, with its overhead beyond the running operator's
-   * (when a warm-up roll came before the measured ones): a figure, not a verdict.
+   * (unless it is itself the only roll): a figure, not a verdict.
    */
-  private static Target firstRoll(String goal, WayResult first, WayResult running,
-      BenchOptions o) {
-    String extra = o.warmupRolls() == 0 || first == running ? ""
+  private static Target firstRoll(String goal, WayResult first, WayResult running) {
+    String extra = first == running ? ""
         : String.format(Locale.ROOT, "; %+.2f s overhead against the running operator's"
             + " median roll", first.overheadSeconds() - running.overheadSeconds());
     String measured = String.format(Locale.ROOT, "%.3f, %s the bound (%.2f s wall, %.2f s busy,"

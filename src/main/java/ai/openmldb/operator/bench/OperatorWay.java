@@ -47,7 +47,7 @@ final class OperatorWay {
   /** What to do with a running operator and its ready cluster. */
   interface Body<T> {
     T run(KubernetesClient client, SimulatedOpenMLDB sim, SimulatedCluster cluster,
-        ReportedReadiness readiness, RunningOperator operator) throws Exception;
+        ReportedReadiness readiness, ReplaceableOperator operator) throws Exception;
   }
 
   /**
@@ -100,7 +100,7 @@ final class OperatorWay {
                 .withPollInterval(Duration.ofMillis(10)), readiness).start();
         OpenMLDBConnections connections = newConnections();
         KubernetesClient client = kube.newClient()) {
-      try (RunningOperator operator = RunningOperator.start(
+      try (ReplaceableOperator operator = ReplaceableOperator.start(
           newOperator(client, o.stepPollMs(), connections), kube.url(), o.stepPollMs())) {
         createResource(client, o, zkConnect, root);
         SimulatedCluster cluster = sim.cluster(zkConnect, root);
@@ -134,21 +134,21 @@ final class OperatorWay {
    * The operator of a bench cluster: started in this JVM's class loader, or replaced by a newly
    * started one in a class loader of its own ({@link FreshOperator}).
    */
-  static final class RunningOperator implements AutoCloseable {
+  static final class ReplaceableOperator implements AutoCloseable {
     private final Operator inProcess;
     private final String apiUrl;
     private final long stepPollMs;
     private AutoCloseable fresh;
 
-    private RunningOperator(Operator inProcess, String apiUrl, long stepPollMs) {
+    private ReplaceableOperator(Operator inProcess, String apiUrl, long stepPollMs) {
       this.inProcess = inProcess;
       this.apiUrl = apiUrl;
       this.stepPollMs = stepPollMs;
     }
 
-    static RunningOperator start(Operator inProcess, String apiUrl, long stepPollMs) {
+    static ReplaceableOperator start(Operator inProcess, String apiUrl, long stepPollMs) {
       inProcess.start();
-      return new RunningOperator(inProcess, apiUrl, stepPollMs);
+      return new ReplaceableOperator(inProcess, apiUrl, stepPollMs);
     }
 
     /** Stops this JVM's operator and starts a new one, whose code has never run. */
